@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.validators import normalize_mobile, validate_mobile
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, phone: str, password: str | None, **extra) -> User:
+        phone = normalize_mobile(phone)
+        validate_mobile(phone)
+        email = extra.pop("email", "") or ""
+        user = self.model(phone=phone, email=self.normalize_email(email), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, phone: str, password: str | None = None, **extra) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(phone, password, **extra)
+
+    def create_superuser(self, phone: str, password: str | None = None, **extra) -> User:
+        extra["is_staff"] = True
+        extra["is_superuser"] = True
+        return self._create_user(phone, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in: a member, or union staff. The mobile number is the login."""
+
+    phone = models.CharField(
+        _("手机号码"),
+        max_length=11,
+        unique=True,
+        validators=[validate_mobile],
+        help_text=_("中国大陆11位手机号码，用于登录。"),
+        error_messages={"unique": _("该手机号码已注册。"), "blank": _("请输入手机号码。")},
+    )
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    display_name = models.CharField(_("称呼"), max_length=50, blank=True)
+    is_staff = models.BooleanField(_("工作人员"), default=False, help_text=_("可以登录管理后台。"))
+    is_active = models.BooleanField(_("有效"), default=True)
+    date_joined = models.DateTimeField(_("注册时间"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "phone"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="accounts_user_email_unique_ci",
+                violation_error_message=_("该电子邮箱已被使用。"),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(phone__regex=r"^1[3-9][0-9]{9}$"),
+                name="accounts_user_phone_format",
+                violation_error_message=_("手机号码格式不正确。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.masked_phone
+
+    @property
+    def masked_phone(self) -> str:
+        return f"{self.phone[:3]}****{self.phone[-4:]}" if len(self.phone) == 11 else self.phone
+
+    def clean(self) -> None:
+        super().clean()
+        self.phone = normalize_mobile(self.phone)
+        self.email = self.__class__.objects.normalize_email(self.email)
+
+    def get_full_name(self) -> str:
+        return self.display_name or self.phone
+
+    def get_short_name(self) -> str:
+        return self.display_name or self.masked_phone

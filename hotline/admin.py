@@ -1,0 +1,1 @@
+# Admin for this module arrives with its own issue.

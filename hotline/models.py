@@ -1,0 +1,1 @@
+# Models for this module arrive with its own issue.

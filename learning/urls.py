@@ -1,0 +1,4 @@
+app_name = "learning"
+
+# The module's pages arrive with its own issue; until then nothing links here.
+urlpatterns: list = []

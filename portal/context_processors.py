@@ -1,0 +1,13 @@
+from django.conf import settings
+from django.http import HttpRequest
+
+from portal.navigation import nav_items
+from portal.views import LARGE_TEXT_COOKIE
+
+
+def site(request: HttpRequest) -> dict:
+    return {
+        "hotline_number": settings.PORTAL_HOTLINE_NUMBER,
+        "large_text": request.COOKIES.get(LARGE_TEXT_COOKIE) == "1",
+        "nav_items": nav_items(request),
+    }

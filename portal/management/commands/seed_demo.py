@@ -1,0 +1,29 @@
+"""Load demo content for every module, idempotently: running it twice changes nothing.
+
+Each module contributes a ``demo`` module with ``seed(*, stdout)``; they run in dependency
+order, each in its own transaction.
+"""
+
+from importlib import import_module
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+DEMO_MODULES = [
+    "regions.demo",
+    "accounts.demo",
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo data set (regions, demo users and module content); idempotent."
+
+    def handle(self, *args, **options):
+        for module_name in DEMO_MODULES:
+            module = import_module(module_name)
+            self.stdout.write(self.style.MIGRATE_HEADING(module_name))
+            with transaction.atomic():
+                module.seed(stdout=self.stdout)
+        self.stdout.write(
+            self.style.SUCCESS("demo data ready: sign in at /admin/ with a staff user")
+        )

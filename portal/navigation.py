@@ -1,0 +1,43 @@
+"""The main navigation: module entries that exist.
+
+Each entry names a URL. An entry whose URL does not resolve yet (its module has not been
+built) is left out, so the menu never leads to a page that is not there.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+NAV_ENTRIES = [
+    ("home", _("首页"), "home"),
+    ("regions", _("地区"), "regions:choose"),
+    ("learning", _("冀工学堂"), "learning:index"),
+    ("hotline", _("12351"), "hotline:index"),
+    ("jobs", _("就业"), "jobs:index"),
+    ("activities", _("活动"), "activities:index"),
+    ("account", _("我的"), "accounts:me"),
+]
+
+
+@cache
+def _resolved_entries() -> tuple[tuple[str, object, str], ...]:
+    entries = []
+    for key, label, url_name in NAV_ENTRIES:
+        try:
+            entries.append((key, label, reverse(url_name)))
+        except NoReverseMatch:
+            continue
+    return tuple(entries)
+
+
+def nav_items(request: HttpRequest) -> list[dict]:
+    path = request.path
+    items = []
+    for key, label, url in _resolved_entries():
+        active = path == url if url == "/" else path.startswith(url)
+        items.append({"key": key, "label": label, "url": url, "active": active})
+    return items

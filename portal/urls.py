@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from portal import views
+from regions.views import home
+
+api_patterns = [
+    path("", include("regions.api.urls")),
+]
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("prefs/large-text/", views.large_text_toggle, name="large_text_toggle"),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/", include(api_patterns)),
+    path("accounts/", include("accounts.urls")),
+    path("learning/", include("learning.urls")),
+    path("hotline/", include("hotline.urls")),
+    path("jobs/", include("jobs.urls")),
+    # Region pages own readable top-level paths (/hebei/langfang/), so they come last.
+    path("", include("regions.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns.insert(0, path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
+
+handler403 = "portal.views.error_403"
+handler404 = "portal.views.error_404"
+handler500 = "portal.views.error_500"

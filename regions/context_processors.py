@@ -1,0 +1,12 @@
+from django.http import HttpRequest
+
+from regions.selectors import region_tree
+from regions.views import current_region_for
+
+
+def current_region(request: HttpRequest) -> dict:
+    node = current_region_for(request)
+    return {
+        "current_region": node,
+        "current_region_ancestors": region_tree().ancestors(node) if node else [],
+    }

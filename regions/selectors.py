@@ -1,0 +1,156 @@
+"""Reads for regions.
+
+Pages need the tree on every request (header, breadcrumb, switcher), so it is read once into
+an immutable snapshot kept in the cache; a change to any region drops the snapshot
+(see ``regions.signals``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.db.models import QuerySet
+from django.http import Http404
+from django.urls import reverse
+
+from regions.models import Region
+
+TREE_CACHE_KEY = "regions:tree:v1"
+TREE_CACHE_SECONDS = 6 * 3600
+
+
+@dataclass(frozen=True)
+class RegionNode:
+    code: str
+    name: str
+    short_name: str
+    level: str
+    parent_code: str | None
+    slug: str
+    latitude: Decimal
+    longitude: Decimal
+    slug_path: tuple[str, ...]
+    child_codes: tuple[str, ...] = field(default=())
+
+    @property
+    def level_label(self) -> str:
+        return Region.Level(self.level).label
+
+    @property
+    def url(self) -> str:
+        if not self.slug_path:
+            return reverse("home")
+        return reverse("regions:detail", kwargs={"slugs": "/".join(self.slug_path)})
+
+
+@dataclass(frozen=True)
+class RegionTree:
+    nodes: dict[str, RegionNode]
+    by_slug_path: dict[tuple[str, ...], str]
+    root_code: str | None
+
+    def get(self, code: str) -> RegionNode | None:
+        return self.nodes.get(code)
+
+    def children(self, node: RegionNode) -> list[RegionNode]:
+        return [self.nodes[code] for code in node.child_codes]
+
+    def ancestors(self, node: RegionNode) -> list[RegionNode]:
+        """From the root down to the parent of ``node``."""
+        chain = []
+        current = node
+        while current.parent_code:
+            current = self.nodes[current.parent_code]
+            chain.append(current)
+        return list(reversed(chain))
+
+    def is_within(self, node: RegionNode, ancestor: RegionNode) -> bool:
+        return node.code == ancestor.code or ancestor in self.ancestors(node)
+
+
+def _build_tree() -> RegionTree:
+    rows = list(
+        Region.objects.order_by("code").values_list(
+            "code", "name", "short_name", "level", "parent__code", "slug", "latitude", "longitude"
+        )
+    )
+    parent_of = {row[0]: row[4] for row in rows}
+    slug_of = {row[0]: row[5] for row in rows}
+    children: dict[str, list[str]] = {}
+    for code, parent in parent_of.items():
+        if parent:
+            children.setdefault(parent, []).append(code)
+
+    def slug_path(code: str) -> tuple[str, ...]:
+        chain = []
+        while parent_of.get(code):  # the root contributes no slug: it is "/"
+            chain.append(slug_of[code])
+            code = parent_of[code]
+        return tuple(reversed(chain))
+
+    nodes = {}
+    root_code = None
+    for code, name, short_name, level, parent, slug, lat, lon in rows:
+        if parent is None:
+            root_code = code
+        nodes[code] = RegionNode(
+            code=code,
+            name=name,
+            short_name=short_name,
+            level=level,
+            parent_code=parent,
+            slug=slug,
+            latitude=lat,
+            longitude=lon,
+            slug_path=slug_path(code),
+            child_codes=tuple(children.get(code, ())),
+        )
+    by_slug_path = {node.slug_path: code for code, node in nodes.items()}
+    return RegionTree(nodes=nodes, by_slug_path=by_slug_path, root_code=root_code)
+
+
+def region_tree() -> RegionTree:
+    tree = cache.get(TREE_CACHE_KEY)
+    if tree is None:
+        tree = _build_tree()
+        cache.set(TREE_CACHE_KEY, tree, TREE_CACHE_SECONDS)
+    return tree
+
+
+def region_tree_invalidate() -> None:
+    cache.delete(TREE_CACHE_KEY)
+
+
+def region_node_get_by_slugs(*, slugs: Sequence[str]) -> RegionNode:
+    """The region at a readable path such as ("hebei", "langfang"); Http404 if none."""
+    code = region_tree().by_slug_path.get(tuple(slugs))
+    if code is None:
+        raise Http404("no such region")
+    return region_tree().nodes[code]
+
+
+def region_node_get_by_code(*, code: str) -> RegionNode | None:
+    return region_tree().get(code)
+
+
+def region_list(*, parent_code: str | None = None, level: str | None = None) -> QuerySet[Region]:
+    regions = Region.objects.select_related("parent").order_by("code")
+    if parent_code:
+        regions = regions.filter(parent__code=parent_code)
+    if level:
+        regions = regions.filter(level=level)
+    return regions
+
+
+def region_get(*, code: str) -> Region:
+    region = Region.objects.select_related("parent").filter(code=code).first()
+    if region is None:
+        raise Http404("no such region")
+    return region
+
+
+def region_exists(*, code: str) -> bool:
+    return region_tree().get(code) is not None

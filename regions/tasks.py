@@ -1,0 +1,1 @@
+# Background work for regions arrives with scheduled publishing (issue 4).

@@ -1,0 +1,67 @@
+"""Shared fixtures, and the rule for tests that need a real service.
+
+A test marked ``postgres`` or ``redis`` is skipped, with the variable to set, when that service
+is not configured; under ``CI=true`` it fails instead, so CI can never pass by skipping.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.conf import settings
+
+from regions.services import region_import_from_csv
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _service_problem(marker: str) -> str | None:
+    if marker == "postgres":
+        engine = settings.DATABASES["default"]["ENGINE"]
+        if engine != "django.db.backends.postgresql":
+            return "needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/test"
+    if marker == "redis" and not settings.REDIS_URL:
+        return "needs Redis: set REDIS_URL=redis://127.0.0.1:6379/0"
+    return None
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for marker in ("postgres", "redis"):
+        if item.get_closest_marker(marker) is None:
+            continue
+        problem = _service_problem(marker)
+        if problem is None:
+            continue
+        if IN_CI:
+            pytest.fail(f"CI=true but this test {problem}", pytrace=False)
+        pytest.skip(problem)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the real region tree once into the test database: every module is scoped by it."""
+    with django_db_blocker.unblock():
+        region_import_from_csv(path=settings.REGIONS_DATA_FILE)
+
+
+@pytest.fixture
+def regions(db):
+    """The region tree, reloaded if a transactional test flushed it."""
+    from regions.models import Region
+
+    if not Region.objects.exists():
+        region_import_from_csv(path=settings.REGIONS_DATA_FILE)
+    from regions.selectors import region_tree
+
+    return region_tree()
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Each test starts with an empty cache, so cached trees and pages cannot leak between them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,13 @@
+"""Loaded as a pytest plugin (``-p tests.env``) before pytest-django reads the settings.
+
+Tests run with DEBUG off, like production, so they need a SECRET_KEY; the real services
+(DATABASE_URL, REDIS_URL) are taken from the environment as they are.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-production")
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("STATIC_MANIFEST", "false")
+# Logs of every request would drown pytest's output.
+os.environ.setdefault("LOG_LEVEL", "WARNING")
