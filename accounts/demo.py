@@ -1,7 +1,7 @@
 """Demo users: the people of the source article and the union staff who serve them."""
 
-from accounts.selectors import user_get_by_phone
-from accounts.services import user_create
+from accounts.selectors.users import user_get_by_phone
+from accounts.services.users import user_create
 
 DEMO_PASSWORD = "Hebei-12351-demo"
 

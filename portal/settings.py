@@ -55,6 +55,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.idp.oidc",
+    "axes",
     # Project apps
     "portal.apps.PortalConfig",
     "accounts.apps.AccountsConfig",
@@ -76,6 +81,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # axes must be last: it turns a locked-out login into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -178,7 +186,39 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+# >>> auth block (sign-in, sessions, lockout, MFA) >>>
+AUTHENTICATION_BACKENDS = [
+    # axes first: it refuses a locked-out user before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"phone"}
+ACCOUNT_SIGNUP_FIELDS = ["phone*", "password1*", "password2*"]
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_LOGOUT_ON_GET = False
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours: 15 minutes
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_FORM_FIELD = "phone"
+AXES_RESET_ON_SUCCESS = True
+SESSION_COOKIE_AGE = 12 * 3600  # absolute limit, also enforced by SessionTimeoutMiddleware
+SESSION_IDLE_TIMEOUT = 30 * 60
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "职工之家·河北"
+#: Staff must pass TOTP before entering the admin; on outside DEBUG.
+PORTAL_STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=not DEBUG)
+# <<< auth block <<<
+
+# >>> oidc block (identity provider for other union platforms) >>>
+IDP_OIDC_PRIVATE_KEY = env.str("OIDC_PRIVATE_KEY", default="")
+# <<< oidc block <<<
+
+# >>> identity block (real name, ID encryption, member card tokens) >>>
+# <<< identity block <<<
 
 # --- I18N ----------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -283,6 +323,10 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
     },
 }
+
+# --- SMS: a pluggable backend (see portal.sms) ---------------------------------------------
+SMS_BACKEND = env.str("SMS_BACKEND", default="portal.sms.backends.console.SmsBackend")
+SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms.jsonl"))
 
 # --- Portal --------------------------------------------------------------------------------
 PORTAL_HOTLINE_NUMBER = "12351"

@@ -9,6 +9,7 @@ from regions.views import home
 
 api_patterns = [
     path("", include("regions.api.urls")),
+    path("", include("accounts.api.urls")),
 ]
 
 urlpatterns = [
@@ -19,7 +20,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include(api_patterns)),
-    path("accounts/", include("accounts.urls")),
+    path("auth/", include("allauth.urls")),
+    path("", include("accounts.urls")),
     path("learning/", include("learning.urls")),
     path("hotline/", include("hotline.urls")),
     path("jobs/", include("jobs.urls")),

@@ -33,6 +33,7 @@ class RegionNode:
     latitude: Decimal
     longitude: Decimal
     slug_path: tuple[str, ...]
+    path: str
     child_codes: tuple[str, ...] = field(default=())
 
     @property
@@ -84,6 +85,12 @@ def _build_tree() -> RegionTree:
         if parent:
             children.setdefault(parent, []).append(code)
 
+    def code_path(code: str) -> str:
+        chain = [code]
+        while parent_of.get(chain[-1]):
+            chain.append(parent_of[chain[-1]])
+        return "/".join(reversed(chain)) + "/"
+
     def slug_path(code: str) -> tuple[str, ...]:
         chain = []
         while parent_of.get(code):  # the root contributes no slug: it is "/"
@@ -106,6 +113,7 @@ def _build_tree() -> RegionTree:
             latitude=lat,
             longitude=lon,
             slug_path=slug_path(code),
+            path=code_path(code),
             child_codes=tuple(children.get(code, ())),
         )
     by_slug_path = {node.slug_path: code for code, node in nodes.items()}

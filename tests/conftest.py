@@ -65,3 +65,54 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def union_tree(regions):
+    """A small organisation tree over real regions:
+
+    省总工会 (130000) → 石家庄市总工会 (130100) → 长安区总工会 (130102) → 某装备制造公司工会
+    省总工会 → 廊坊市总工会 (131000) → 三河市总工会 (131082) → 三河市新就业形态联合工会
+    """
+    from accounts.models import UnionOrganization
+    from tests.accounts.factories import make_union
+
+    kind = UnionOrganization.Kind
+    province = make_union(
+        name="河北省总工会", kind=kind.PROVINCIAL_FEDERATION, region_code="130000"
+    )
+    sjz = make_union(
+        name="石家庄市总工会", kind=kind.CITY_FEDERATION, region_code="130100", parent=province
+    )
+    changan = make_union(
+        name="长安区总工会", kind=kind.COUNTY_FEDERATION, region_code="130102", parent=sjz
+    )
+    factory_union = make_union(
+        name="石家庄重型装备制造有限公司工会",
+        kind=kind.GRASSROOTS,
+        region_code="130102",
+        parent=changan,
+        employer_name="石家庄重型装备制造有限公司",
+    )
+    langfang = make_union(
+        name="廊坊市总工会", kind=kind.CITY_FEDERATION, region_code="131000", parent=province
+    )
+    sanhe = make_union(
+        name="三河市总工会", kind=kind.COUNTY_FEDERATION, region_code="131082", parent=langfang
+    )
+    joint = make_union(
+        name="三河市新就业形态联合工会",
+        kind=kind.JOINT,
+        region_code="131082",
+        parent=sanhe,
+        trades="快递员、网约配送员、货车司机",
+    )
+    return {
+        "province": province,
+        "sjz": sjz,
+        "changan": changan,
+        "factory": factory_union,
+        "langfang": langfang,
+        "sanhe": sanhe,
+        "joint": joint,
+    }

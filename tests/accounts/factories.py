@@ -1,6 +1,12 @@
+"""Factories for accounts. Organisations are built through the service so their paths are
+right; use ``union_tree`` (tests/conftest.py) for a ready-made tree."""
+
 import factory
 
-from accounts.models import User
+from accounts.models import Membership, RoleAssignment, UnionOrganization, User
+from accounts.models.membership import EmploymentForm
+from accounts.services.unions import union_organization_create
+from regions.models import Region
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -20,3 +26,30 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 class StaffUserFactory(UserFactory):
     is_staff = True
+
+
+def make_union(*, name, kind, region_code, parent=None, **extra) -> UnionOrganization:
+    return union_organization_create(
+        name=name,
+        kind=kind,
+        region=Region.objects.get(code=region_code),
+        parent=parent,
+        **extra,
+    )
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    employer = "河北某装备制造有限公司"
+    occupation = "装配钳工"
+    employment_form = EmploymentForm.FULL_TIME
+
+
+class RoleAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RoleAssignment
+
+    user = factory.SubFactory(StaffUserFactory)

@@ -1,11 +1,10 @@
 import pytest
-from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
-from accounts.selectors import user_get_by_phone
-from accounts.services import user_create
+from accounts.selectors.users import user_get_by_phone
+from accounts.services.users import user_create
 from accounts.validators import normalize_mobile
 from tests.accounts.factories import UserFactory
 
@@ -29,7 +28,7 @@ def test_user_create_normalises_and_hashes_with_argon2():
     user = user_create(phone="+86 139 0311 0000", password="Xs8-strong-pass", display_name="王伟")
     assert user.phone == "13903110000"
     assert user.password.startswith("argon2$")
-    assert authenticate(phone="13903110000", password="Xs8-strong-pass") == user
+    assert user.check_password("Xs8-strong-pass")
     assert user_get_by_phone(phone="139-0311-0000") == user
 
 

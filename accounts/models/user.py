@@ -48,6 +48,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("工作人员"), default=False, help_text=_("可以登录管理后台。"))
     is_active = models.BooleanField(_("有效"), default=True)
     date_joined = models.DateTimeField(_("注册时间"), default=timezone.now)
+    phone_verified_at = models.DateTimeField(_("手机验证时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(
+        _("注销时间"),
+        null=True,
+        blank=True,
+        help_text=_("账号注销后个人信息已匿名化，统计数据保留。"),
+    )
 
     objects = UserManager()
 
@@ -64,8 +71,10 @@ class User(AbstractBaseUser, PermissionsMixin):
                 name="accounts_user_email_unique_ci",
                 violation_error_message=_("该电子邮箱已被使用。"),
             ),
+            # A closed account keeps its row for statistics, with the number anonymised.
             models.CheckConstraint(
-                condition=models.Q(phone__regex=r"^1[3-9][0-9]{9}$"),
+                condition=models.Q(phone__regex=r"^1[3-9][0-9]{9}$")
+                | models.Q(closed_at__isnull=False),
                 name="accounts_user_phone_format",
                 violation_error_message=_("手机号码格式不正确。"),
             ),
@@ -73,6 +82,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.display_name or self.masked_phone
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
     @property
     def masked_phone(self) -> str:

@@ -1,0 +1,1 @@
+"""Writes for accounts, one module per area; import from the module (services.users ...)."""

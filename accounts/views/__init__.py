@@ -1,0 +1,1 @@
+"""Views for accounts, one module per area; accounts/urls.py wires them."""
