@@ -331,4 +331,6 @@ SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms.jsonl"))
 # --- Portal --------------------------------------------------------------------------------
 PORTAL_HOTLINE_NUMBER = "12351"
 PORTAL_DEFAULT_REGION_CODE = "130000"
+#: Versions of the texts members agree to; raising one asks everyone to agree again.
+PORTAL_CONSENT_VERSIONS = {"privacy_policy": "2026-11", "id_number": "2026-11"}
 REGIONS_DATA_FILE = BASE_DIR / "regions" / "data" / "hebei_regions.csv"
