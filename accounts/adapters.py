@@ -1,20 +1,110 @@
 """allauth adapter: our user keeps the mainland mobile number in ``User.phone`` (11 digits);
-allauth speaks E.164 (+86…), so the adapter translates at the boundary."""
+allauth speaks E.164 (+86…), so the adapter translates at the boundary.
+
+Sign-up happens only through the SMS code flow (``accounts:login_code``), where owning the
+number is proven; allauth's password sign-up is closed here.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.validators import normalize_mobile
+from accounts.validators import normalize_mobile, validate_mobile
 
 
 def to_e164(phone: str) -> str:
     return f"+86{phone}"
 
 
+def axes_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """The key axes counts failures by: the normalised 11-digit number, whichever way it was
+    typed (allauth passes ``phone`` as E.164; a bare form post carries ``login``)."""
+    value = None
+    if credentials:
+        value = credentials.get("phone") or credentials.get("username")
+    if not value and request is not None:
+        data = getattr(request, "data", None) or request.POST
+        value = data.get("login") or data.get("phone") or data.get("username")
+    return normalize_mobile(value) if value else None
+
+
+class MainlandPhoneField(forms.CharField):
+    """A mainland mobile number typed as people type it ("138 0013 8000", "+86…",
+    full-width digits); cleaned to E.164 for allauth."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("手机号码"))
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={
+                    "type": "tel",
+                    "inputmode": "numeric",
+                    "autocomplete": "tel",
+                    "placeholder": _("11位手机号码"),
+                }
+            ),
+        )
+        kwargs.setdefault("error_messages", {"required": _("请输入手机号码。")})
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value: Any) -> str:
+        value = normalize_mobile(super().clean(value))
+        if not value:
+            return value
+        validate_mobile(value)
+        return to_e164(value)
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "account_inactive": _("该账号已停用。"),
+        "phone_password_mismatch": _("手机号码或密码不正确。"),
+        "incorrect_password": _("密码不正确。"),
+        "enter_current_password": _("请输入当前密码。"),
+        "incorrect_code": _("验证码不正确。"),
+        "invalid_login": _("登录信息无效。"),
+        "too_many_login_attempts": _("登录失败次数过多，请稍后再试。"),
+        "phone_taken": _("该手机号码已注册。"),
+        "unknown_phone": _("该手机号码未注册。"),
+        "same_as_current": _("新的值不能与当前相同。"),
+        "rate_limited": _("操作太频繁，请稍后再试。"),
+    }
+
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        # New accounts come only from the SMS code flow, where the number is proven.
+        return False
+
+    def phone_form_field(self, **kwargs: Any) -> forms.Field:
+        return MainlandPhoneField(**kwargs)
+
+    def clean_phone(self, phone: str) -> str:
+        value = normalize_mobile(phone)
+        try:
+            validate_mobile(value)
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages) from exc
+        return to_e164(value)
+
+    def pre_login(self, request: HttpRequest, user: User, **kwargs: Any) -> HttpResponse | None:
+        # A closed account keeps its row for statistics; it can never sign in again.
+        if getattr(user, "is_closed", False):
+            from allauth.account.internal.stagekit import clear_login
+
+            clear_login(request)
+            return self.respond_user_inactive(request, user)
+        return super().pre_login(request, user, **kwargs)
+
     def set_phone(self, user: User, phone: str, verified: bool) -> None:
         user.phone = normalize_mobile(phone)
         user.phone_verified_at = timezone.now() if verified else None
@@ -34,9 +124,12 @@ class AccountAdapter(DefaultAccountAdapter):
         return User.objects.filter(phone=normalize_mobile(phone), closed_at__isnull=True).first()
 
     def send_verification_code_sms(self, user: User, phone: str, code: str, **kwargs) -> None:
+        from django.utils.translation import gettext
+
         from portal.sms import sms_send
 
         sms_send(
             phone=normalize_mobile(phone),
-            message=f"【职工之家·河北】验证码 {code}，5分钟内有效。请勿告诉他人。",
+            message=gettext("【职工之家·河北】验证码 %(code)s，5分钟内有效。请勿告诉他人。")
+            % {"code": code},
         )

@@ -45,3 +45,8 @@ class UserAdmin(BaseUserAdmin, ModelAdmin):
             },
         ),
     )
+
+
+# The other areas' admins register themselves on import: identities and credentials,
+# unions/入会/转会/memberships, OIDC clients and tokens.
+from accounts import admin_identity, admin_membership, oidc_admin  # noqa: E402, F401

@@ -1,9 +1,19 @@
 """Demo users: the people of the source article and the union staff who serve them."""
 
+from accounts.models import Role
 from accounts.selectors.users import user_get_by_phone
+from accounts.services.roles import role_assign
 from accounts.services.users import user_create
+from regions.models import Region
 
 DEMO_PASSWORD = "Hebei-12351-demo"
+
+# Staff roles over regions: who may do what where (accounts.permissions).
+DEMO_REGION_ROLES = [
+    ("13900000001", Role.PROVINCE_ADMIN, "130000"),
+    ("13900000002", Role.HOTLINE_AGENT, "130100"),
+    ("13900000003", Role.REGION_EDITOR, "131000"),
+]
 
 # phone, display name, role description, staff, superuser
 DEMO_USERS = [
@@ -30,3 +40,8 @@ def seed(*, stdout) -> None:
         else:
             state = "exists"
         stdout.write(f"  user {phone} / {DEMO_PASSWORD}  {name} ({role}) [{state}]")
+    for phone, role, region_code in DEMO_REGION_ROLES:
+        user = user_get_by_phone(phone=phone)
+        region = Region.objects.get(code=region_code)
+        role_assign(user=user, role=role, region=region)
+        stdout.write(f"  role {phone}: {Role(role).label} · {region.name}")

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
+    "django.contrib.syndication",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -82,6 +84,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # after authentication and messages: end idle/old sessions, then gate the admin (MFA).
+    "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.middleware.StaffMfaMiddleware",
     # axes must be last: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -202,11 +207,34 @@ ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours: 15 minutes
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Two independent counters (a list of parameters is OR-ed, axes.W006 satisfied):
+# "username" locks the account after 5 failures from anywhere, which stops guessing one
+# member's password from many addresses; "ip_address" locks an address that sprays one
+# password over many numbers. A factory's shared NAT can trip the IP counter; its workers
+# can still sign in by SMS code, which does not pass through axes.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_FORM_FIELD = "phone"
+# "+86 138…", "138…" and full-width digits are one account: normalised to 11 digits.
+AXES_USERNAME_CALLABLE = "accounts.adapters.axes_username"
+AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
+# axes owns password lockout (5 → 15 min); allauth's own failed-login limit stays looser so
+# it never pre-empts axes' page, yet still caps TOTP guessing (it keys MFA tries per user).
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,10/900s/key"}
 AXES_RESET_ON_SUCCESS = True
 SESSION_COOKIE_AGE = 12 * 3600  # absolute limit, also enforced by SessionTimeoutMiddleware
 SESSION_IDLE_TIMEOUT = 30 * 60
+# Sign-up happens only through the SMS code flow (accounts:login_code); allauth's own
+# password sign-up is closed in AccountAdapter.is_open_for_signup.
+ACCOUNT_FORMS = {"login": "accounts.auth_forms.PhoneLoginForm"}
+# One-time SMS codes (accounts.services.auth), counted from the SmsCode table.
+SMS_CODE_TTL_SECONDS = 5 * 60
+SMS_CODE_MAX_ATTEMPTS = 5
+SMS_CODE_RESEND_INTERVAL_SECONDS = 60
+SMS_CODE_PER_NUMBER_PER_HOUR = 5
+SMS_CODE_PER_IP_PER_HOUR = 20
+# allauth's own SMS codes (phone verification, re-authentication) look like ours: 6 digits.
+ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+ACCOUNT_LOGIN_BY_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "职工之家·河北"
 #: Staff must pass TOTP before entering the admin; on outside DEBUG.
@@ -214,10 +242,43 @@ PORTAL_STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=not DEBUG)
 # <<< auth block <<<
 
 # >>> oidc block (identity provider for other union platforms) >>>
-IDP_OIDC_PRIVATE_KEY = env.str("OIDC_PRIVATE_KEY", default="")
+#   OIDC_PRIVATE_KEY  RSA private key (PEM) that signs ID tokens; required unless DEBUG
+#                     (checked on first use: discovery, JWKS, token endpoint). In DEBUG
+#                     a development key is generated once into OIDC_DEV_KEY_FILE.
+#   OIDC_ISSUER       public base URL (https://zgzj.example.cn) when behind a proxy;
+#                     default: the request's scheme and host.
+IDP_OIDC_ADAPTER = "accounts.oidc.OIDCAdapter"
+IDP_OIDC_PRIVATE_KEY = env.str("OIDC_PRIVATE_KEY", default="").replace("\\n", "\n")
+OIDC_DEV_KEY_FILE = VAR_DIR / "oidc-dev-private-key.pem"
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="")
+IDP_OIDC_ID_TOKEN_EXPIRES_IN = 5 * 60
+IDP_OIDC_ACCESS_TOKEN_EXPIRES_IN = 60 * 60
+IDP_OIDC_AUTHORIZATION_CODE_EXPIRES_IN = 60
+IDP_OIDC_REFRESH_TOKEN_EXPIRES_IN = 30 * 24 * 3600
+# Clients are registered by staff in the admin only.
+IDP_OIDC_DCR_ENABLED = False
+IDP_OIDC_INTROSPECTION_ENABLED = False
 # <<< oidc block <<<
 
 # >>> identity block (real name, ID encryption, member card tokens) >>>
+# Read by accounts.crypto and accounts.tokens; the keys are parsed (and a missing one
+# reported by its variable name) when first used, so `migrate` or `collectstatic` run
+# without them.
+#: "key_id:base64-32-bytes,…", the first is current (AES-256-GCM for the ID number).
+ID_NUMBER_KEYS = env.str("ID_NUMBER_KEYS", default="")
+#: base64 key of the HMAC-SHA256 index of ID numbers (duplicates found without decrypting).
+ID_NUMBER_HASH_KEY = env.str("ID_NUMBER_HASH_KEY", default="")
+#: base64 of the raw 32-byte Ed25519 private key that signs wallet QR tokens.
+CARD_SIGNING_KEY = env.str("CARD_SIGNING_KEY", default="")
+CARD_TOKEN_TTL_SECONDS = env.int("CARD_TOKEN_TTL_SECONDS", default=300)
+import sys  # noqa: E402 - kept inside the identity block
+
+#: Unset keys are derived from SECRET_KEY only in development and under pytest (tests run
+#: with DEBUG off); anywhere else a missing key is an error naming its variable.
+IDENTITY_DEV_KEYS = env.bool(
+    "IDENTITY_DEV_KEYS",
+    default=DEBUG or "pytest" in sys.modules,
+)
 # <<< identity block <<<
 
 # --- I18N ----------------------------------------------------------------------------------
@@ -334,3 +395,14 @@ PORTAL_DEFAULT_REGION_CODE = "130000"
 #: Versions of the texts members agree to; raising one asks everyone to agree again.
 PORTAL_CONSENT_VERSIONS = {"privacy_policy": "2026-11", "id_number": "2026-11"}
 REGIONS_DATA_FILE = BASE_DIR / "regions" / "data" / "hebei_regions.csv"
+
+# >>> regions block (region pages, local publishing, search) >>>
+#: A county union's article is published by its city union's editors (submit → approve).
+REGIONS_COUNTY_NEEDS_CITY_APPROVAL = env.bool("REGIONS_COUNTY_NEEDS_CITY_APPROVAL", default=True)
+REGIONS_MAX_IMAGE_BYTES = 5 * 1024 * 1024
+REGIONS_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+CELERY_BEAT_SCHEDULE["regions-publish-due-articles"] = {
+    "task": "regions.tasks.publish_due_articles",
+    "schedule": 60.0,  # seconds: a scheduled article appears within a minute of its time
+}
+# <<< regions block <<<

@@ -1,10 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from portal import views
+from regions.feeds import RegionAtomFeed, RegionRssFeed
+from regions.sitemaps import SITEMAPS
 from regions.views import home
 
 api_patterns = [
@@ -21,6 +24,14 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include(api_patterns)),
     path("auth/", include("allauth.urls")),
+    # OpenID Connect provider: /.well-known/openid-configuration and jwks.json at the root,
+    # the endpoints under /oidc/ (namespace "idp:oidc", as allauth expects).
+    path("", include(("accounts.oidc", "idp"))),
+    # >>> regions: feeds and sitemap
+    path("feeds/<str:code>/rss/", RegionRssFeed(), name="region-feed-rss"),
+    path("feeds/<str:code>/atom/", RegionAtomFeed(), name="region-feed-atom"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # <<< regions
     path("", include("accounts.urls")),
     path("learning/", include("learning.urls")),
     path("hotline/", include("hotline.urls")),

@@ -116,3 +116,13 @@ def union_tree(regions):
         "sanhe": sanhe,
         "joint": joint,
     }
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 is deliberately slow; tests hash hundreds of passwords. A test that checks the
+    production hasher sets ``settings.PASSWORD_HASHERS`` back itself."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]

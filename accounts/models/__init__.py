@@ -11,7 +11,7 @@ from accounts.models.roles import Role, RoleAssignment
 from accounts.models.sms import SmsCode
 from accounts.models.union import UnionOrganization
 from accounts.models.user import User, UserManager
-from accounts.models.wallet import Credential
+from accounts.models.wallet import Credential, UsedCredentialToken
 
 __all__ = [
     "ConsentRecord",
@@ -27,6 +27,7 @@ __all__ = [
     "SmsCode",
     "TransferRequest",
     "UnionOrganization",
+    "UsedCredentialToken",
     "User",
     "UserManager",
 ]

@@ -85,10 +85,18 @@ class RoleAssignment(models.Model):
                 name="accounts_role_scope_matches_role",
                 violation_error_message=_("该角色需要绑定正确的地区或工会。"),
             ),
+            # Two partial constraints rather than one with nulls_distinct=False, which
+            # SQLite (the embedded default) cannot enforce.
             models.UniqueConstraint(
-                fields=["user", "role", "region", "organization"],
-                name="accounts_role_unique_assignment",
-                nulls_distinct=False,
+                fields=["user", "role", "region"],
+                condition=models.Q(organization__isnull=True),
+                name="accounts_role_unique_region_assignment",
+                violation_error_message=_("该用户已有这项授权。"),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "organization"],
+                condition=models.Q(region__isnull=True),
+                name="accounts_role_unique_organization_assignment",
                 violation_error_message=_("该用户已有这项授权。"),
             ),
         ]

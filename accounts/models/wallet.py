@@ -60,3 +60,34 @@ class Credential(models.Model):
 
     def is_expired(self, *, now=None) -> bool:
         return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+
+class UsedCredentialToken(models.Model):
+    """The nonce of a QR token consumed by a check-in or redemption scanner. The unique
+    constraint makes a replay fail in every process, not only the one that saw it first.
+
+    Rows older than the token lifetime can be deleted: an expired token is refused anyway.
+    """
+
+    nonce = models.CharField(_("随机数"), max_length=32)
+    credential = models.ForeignKey(
+        Credential,
+        verbose_name=_("凭证"),
+        on_delete=models.CASCADE,
+        related_name="used_tokens",
+    )
+    used_at = models.DateTimeField(_("使用时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("已使用的二维码")
+        verbose_name_plural = _("已使用的二维码")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nonce"],
+                name="accounts_used_token_unique_nonce",
+                violation_error_message=_("二维码已使用。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.credential_id}:{self.nonce}"

@@ -34,3 +34,12 @@ def user_create(
     user.full_clean()
     user.save()
     return user
+
+
+@transaction.atomic
+def user_update_profile(*, user: User, display_name: str) -> User:
+    """Change what the portal calls the member. Raises ``ValidationError`` if too long."""
+    user.display_name = display_name.strip()
+    user.full_clean(validate_unique=False, validate_constraints=False)
+    user.save(update_fields=["display_name"])
+    return user

@@ -24,7 +24,8 @@ def test_normalize_mobile(raw, expected):
     assert normalize_mobile(raw) == expected
 
 
-def test_user_create_normalises_and_hashes_with_argon2():
+def test_user_create_normalises_and_hashes_with_argon2(settings):
+    settings.PASSWORD_HASHERS = settings.PASSWORD_HASHERS[1:]  # the production list
     user = user_create(phone="+86 139 0311 0000", password="Xs8-strong-pass", display_name="王伟")
     assert user.phone == "13903110000"
     assert user.password.startswith("argon2$")

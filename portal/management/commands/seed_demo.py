@@ -12,6 +12,10 @@ from django.db import transaction
 DEMO_MODULES = [
     "regions.demo",
     "accounts.demo",
+    "accounts.demo_auth",
+    "accounts.demo_membership",
+    "accounts.demo_identity",
+    "accounts.demo_oidc",
 ]
 
 

@@ -1,0 +1,129 @@
+"""Signing up and in by SMS code; allauth serves password login, MFA and password pages.
+
+The flow is two pages that work without JavaScript: enter the number (a code is sent), then
+enter the code. The number waits in the session between the two, never in a URL.
+"""
+
+from __future__ import annotations
+
+from allauth.account.internal.flows.login import record_authentication
+from allauth.account.utils import perform_login
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from accounts.adapters import to_e164
+from accounts.auth_forms import SmsCodeConfirmForm, SmsCodeRequestForm
+from accounts.services.auth import sms_code_send, user_sign_in_or_up_by_code
+from portal.audit import client_ip
+
+SESSION_PHONE = "accounts_code_phone"
+SESSION_NEXT = "accounts_code_next"
+
+
+def _safe_next(request: HttpRequest, value: str | None) -> str | None:
+    if value and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return value
+    return None
+
+
+def _masked(phone: str) -> str:
+    return f"{phone[:3]}****{phone[-4:]}"
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_code(request: HttpRequest) -> HttpResponse:
+    """Step 1: the number. A valid POST sends a code and moves on to step 2."""
+    next_url = _safe_next(request, request.GET.get("next") or request.POST.get("next"))
+    if next_url:
+        request.session[SESSION_NEXT] = next_url
+    if request.method == "POST":
+        form = SmsCodeRequestForm(request.POST)
+        if form.is_valid():
+            phone = form.cleaned_data["phone"]
+            try:
+                sms_code_send(phone=phone, ip_address=client_ip(request))
+            except ValidationError as exc:
+                form.add_error("phone", exc)
+            else:
+                request.session[SESSION_PHONE] = phone
+                messages.success(
+                    request, _("验证码已发送至 %(phone)s。") % {"phone": _masked(phone)}
+                )
+                return redirect("accounts:login_code_confirm")
+    else:
+        form = SmsCodeRequestForm(initial={"phone": request.session.get(SESSION_PHONE, "")})
+    return render(
+        request,
+        "accounts/auth_code_request.html",
+        {"form": form, "next": request.session.get(SESSION_NEXT, "")},
+    )
+
+
+@never_cache
+@sensitive_post_parameters("code")
+@require_http_methods(["GET", "POST"])
+def login_code_confirm(request: HttpRequest) -> HttpResponse:
+    """Step 2: the code (and, for a new number, consent). Success signs in through allauth,
+    so its stages (TOTP for those who have it) still apply."""
+    phone = request.session.get(SESSION_PHONE)
+    if not phone:
+        messages.info(request, _("请先输入手机号码获取验证码。"))
+        return redirect("accounts:login_code")
+    if request.method == "POST":
+        form = SmsCodeConfirmForm(request.POST)
+        if form.is_valid():
+            try:
+                user, created = user_sign_in_or_up_by_code(
+                    phone=phone,
+                    code=form.cleaned_data["code"],
+                    privacy_consent=form.cleaned_data["privacy_consent"],
+                    ip_address=client_ip(request),
+                )
+            except ValidationError as exc:
+                field = "privacy_consent" if exc.code == "consent_required" else "code"
+                form.add_error(field, exc)
+            else:
+                next_url = _safe_next(request, request.session.pop(SESSION_NEXT, None))
+                request.session.pop(SESSION_PHONE, None)
+                if created:
+                    messages.success(request, _("注册成功，欢迎来到职工之家！"))
+                record_authentication(request, user, method="code", phone=to_e164(phone))
+                return perform_login(
+                    request,
+                    user,
+                    redirect_url=next_url,
+                    signup=created,
+                )
+    else:
+        form = SmsCodeConfirmForm()
+    return render(
+        request,
+        "accounts/auth_code_confirm.html",
+        {
+            "form": form,
+            "masked_phone": _masked(phone),
+            "phone": phone,
+            "privacy_policy_url": reverse("accounts:privacy_policy"),
+        },
+    )
+
+
+def privacy_policy(request: HttpRequest) -> HttpResponse:
+    """The privacy policy members agree to at sign-up, with its current version."""
+    return render(
+        request,
+        "accounts/privacy_policy.html",
+        {"version": settings.PORTAL_CONSENT_VERSIONS["privacy_policy"]},
+    )
