@@ -21,20 +21,22 @@ from regions.services.catalog import service_entry_create, service_override_set
 ADMIN_PHONE = "13900000001"
 LANGFANG_EDITOR_PHONE = "13900000003"
 
-# region code, title, icon, description, link_url, module, audience, order
+# region code, title, icon, description, link_url, module, audience, order.
+# Built-in modules are named by URL name: an entry whose module is not built yet stays
+# hidden (the selector skips names that do not resolve) instead of linking to a 404.
 SERVICES = [
     ("100000", "入会转会", "join", "网上申请入会、办理转会", "", "accounts:membership", "all", 10),
     ("100000", "会员卡", "card", "电子会员卡，亮码享服务", "", "accounts:card", "members", 20),
     ("100000", "12351热线", "phone", "职工维权服务热线", "tel:12351", "", "all", 30),
-    ("100000", "职工书屋", "book", "免费电子书和有声读物", "/learning/", "", "members", 40),
-    ("100000", "法律援助", "law", "劳动争议咨询、法律援助申请", "/hotline/", "", "all", 50),
-    ("100000", "就业服务", "briefcase", "简历投递与岗位智能匹配", "/jobs/", "", "all", 60),
-    ("100000", "困难帮扶", "heart", "困难职工申请帮扶救助", "/hotline/", "", "families", 70),
-    ("130000", "冀工学堂", "school", "技能课程、网上练兵题库", "/learning/", "", "members", 15),
-    ("130000", "冀高一筹", "trophy", "职工职业技能创新大赛", "/learning/", "", "members", 25),
-    ("130000", "暖新礼包", "gift", "新就业形态劳动者入会礼包", "/jobs/", "", "new_form", 35),
-    ("130100", "石家庄装备制造技能培训", "school", "市总工会联合企业开设的技能提升班", "/learning/", "", "members", 45),
-    ("131000", "廊坊货运司机之家", "truck", "司机休息、饮水、充电服务点地图", "/hotline/", "", "new_form", 12),
+    ("100000", "职工书屋", "book", "免费电子书和有声读物", "", "learning:index", "members", 40),
+    ("100000", "法律援助", "law", "劳动争议咨询、法律援助申请", "", "hotline:index", "all", 50),
+    ("100000", "就业服务", "briefcase", "简历投递与岗位智能匹配", "", "jobs:index", "all", 60),
+    ("100000", "困难帮扶", "heart", "困难职工申请帮扶救助", "", "hotline:index", "families", 70),
+    ("130000", "冀工学堂", "school", "技能课程、网上练兵题库", "", "learning:index", "members", 15),
+    ("130000", "冀高一筹", "trophy", "职工职业技能创新大赛", "", "learning:competitions", "members", 25),
+    ("130000", "暖新礼包", "gift", "新就业形态劳动者入会礼包", "", "activities:index", "new_form", 35),
+    ("130100", "石家庄装备制造技能培训", "school", "市总工会联合企业开设的技能提升班", "", "learning:index", "members", 45),
+    ("131000", "廊坊货运司机之家", "truck", "司机休息、饮水、充电服务点地图", "", "activities:index", "new_form", 12),
     ("131082", "三河新业态联合工会", "join", "快递员、网约配送员、货车司机就近入会", "", "accounts:membership", "new_form", 5),
 ]  # fmt: skip
 

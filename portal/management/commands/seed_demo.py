@@ -16,6 +16,7 @@ DEMO_MODULES = [
     "accounts.demo_membership",
     "accounts.demo_identity",
     "accounts.demo_oidc",
+    "regions.demo_content",
 ]
 
 
