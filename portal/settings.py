@@ -271,14 +271,10 @@ ID_NUMBER_HASH_KEY = env.str("ID_NUMBER_HASH_KEY", default="")
 #: base64 of the raw 32-byte Ed25519 private key that signs wallet QR tokens.
 CARD_SIGNING_KEY = env.str("CARD_SIGNING_KEY", default="")
 CARD_TOKEN_TTL_SECONDS = env.int("CARD_TOKEN_TTL_SECONDS", default=300)
-import sys  # noqa: E402 - kept inside the identity block
-
-#: Unset keys are derived from SECRET_KEY only in development and under pytest (tests run
-#: with DEBUG off); anywhere else a missing key is an error naming its variable.
-IDENTITY_DEV_KEYS = env.bool(
-    "IDENTITY_DEV_KEYS",
-    default=DEBUG or "pytest" in sys.modules,
-)
+#: Unset keys are derived from SECRET_KEY only in development and in tests (tests/env.py
+#: turns this on, as they run with DEBUG off); anywhere else a missing key is an error
+#: naming its variable.
+IDENTITY_DEV_KEYS = env.bool("IDENTITY_DEV_KEYS", default=DEBUG)
 # <<< identity block <<<
 
 # --- I18N ----------------------------------------------------------------------------------

@@ -12,3 +12,4 @@ os.environ.setdefault("STATIC_MANIFEST", "false")
 # Logs of every request would drown pytest's output.
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ.setdefault("SMS_BACKEND", "portal.sms.backends.locmem.SmsBackend")
+os.environ.setdefault("IDENTITY_DEV_KEYS", "true")
