@@ -44,4 +44,6 @@ urlpatterns = [
     path("me/", me.me_home, name="me"),
     path("me/privacy/", me.me_privacy, name="me_privacy"),
     path("me/privacy/export/", me.me_data_export, name="me_data_export"),
+    path("me/notices/", me.me_notices, name="notices"),
+    path("me/notices/read/", me.me_notices_read, name="notices_read"),
 ]

@@ -7,17 +7,19 @@ import json
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.me_forms import CLOSE_PHRASE, AccountCloseForm
 from accounts.selectors.me import me_summary
 from accounts.selectors.privacy import personal_data_export
 from accounts.services.closure import account_close
 from portal.audit import audit_record
+from portal.notifications import notification_list, notification_mark_read
 
 
 @login_required
@@ -53,3 +55,17 @@ def me_data_export(request: HttpRequest) -> HttpResponse:
     filename = f"zgzj-hebei-personal-data-{timezone.localdate():%Y%m%d}.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@login_required
+@require_GET
+def me_notices(request: HttpRequest) -> HttpResponse:
+    page = Paginator(notification_list(user=request.user), 20).get_page(request.GET.get("page"))
+    return render(request, "accounts/me_notices.html", {"page": page})
+
+
+@login_required
+@require_POST
+def me_notices_read(request: HttpRequest) -> HttpResponse:
+    notification_mark_read(user=request.user)
+    return redirect("accounts:notices")
