@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "learning.apps.LearningConfig",
     "hotline.apps.HotlineConfig",
     "jobs.apps.JobsConfig",
+    "activities.apps.ActivitiesConfig",
 ]
 
 MIDDLEWARE = [
@@ -402,3 +403,49 @@ CELERY_BEAT_SCHEDULE["regions-publish-due-articles"] = {
     "schedule": 60.0,  # seconds: a scheduled article appears within a minute of its time
 }
 # <<< regions block <<<
+
+# >>> activities block (activities, welcome packs, points ledger and mall) >>>
+#: How long a region page keeps its "upcoming activities" block (dropped on any change).
+ACTIVITIES_REGION_BLOCK_SECONDS = 5 * 60
+# <<< activities block <<<
+
+# >>> hotline block (12351: requests, time limits, legal consultations) >>>
+HOTLINE_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+#: A resolved request the member neither confirms nor reopens closes after this many days.
+HOTLINE_AUTO_CLOSE_DAYS = env.int("HOTLINE_AUTO_CLOSE_DAYS", default=7)
+CELERY_BEAT_SCHEDULE["hotline-flag-overdue"] = {
+    "task": "hotline.tasks.flag_overdue",
+    "schedule": 300.0,  # seconds
+}
+CELERY_BEAT_SCHEDULE["hotline-auto-close"] = {
+    "task": "hotline.tasks.auto_close",
+    "schedule": 3600.0,
+}
+CELERY_BEAT_SCHEDULE["hotline-consultation-reminders"] = {
+    "task": "hotline.tasks.consultation_reminders",
+    "schedule": 900.0,
+}
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {"HotlineKindEnum": "hotline.models.Kind", "HotlineTopicEnum": "hotline.models.Topic"}
+)
+# <<< hotline block <<<
+
+# >>> learning block (冀工学堂, 网上练兵, 冀高一筹) >>>
+#: A question leaves the 错题本 after this many right answers in a row.
+LEARNING_WRONG_BOOK_STREAK = env.int("LEARNING_WRONG_BOOK_STREAK", default=3)
+#: Answers arriving up to this many seconds after an exam's deadline still count.
+LEARNING_EXAM_GRACE_SECONDS = env.int("LEARNING_EXAM_GRACE_SECONDS", default=30)
+CELERY_BEAT_SCHEDULE["learning-expire-attempts"] = {
+    "task": "learning.tasks.expire_attempts",
+    "schedule": 60.0,  # seconds: an abandoned attempt is submitted within a minute
+}
+# <<< learning block <<<
+
+# >>> jobs block (résumés, job posts, matching on Celery, applications) >>>
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["jobs-nightly-refresh"] = {
+    "task": "jobs.tasks.nightly_refresh",
+    "schedule": crontab(hour=2, minute=30),  # re-match every résumé while members sleep
+}
+# <<< jobs block <<<

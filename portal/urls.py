@@ -13,6 +13,10 @@ from regions.views import home
 api_patterns = [
     path("", include("regions.api.urls")),
     path("", include("accounts.api.urls")),
+    path("", include("hotline.api.urls")),
+    path("", include("learning.api.urls")),
+    path("", include("jobs.api.urls")),
+    path("", include("activities.api.urls")),
 ]
 
 urlpatterns = [
@@ -36,6 +40,7 @@ urlpatterns = [
     path("learning/", include("learning.urls")),
     path("hotline/", include("hotline.urls")),
     path("jobs/", include("jobs.urls")),
+    path("activities/", include("activities.urls")),
     # Region pages own readable top-level paths (/hebei/langfang/), so they come last.
     path("", include("regions.urls")),
 ]

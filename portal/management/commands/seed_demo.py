@@ -17,6 +17,10 @@ DEMO_MODULES = [
     "accounts.demo_identity",
     "accounts.demo_oidc",
     "regions.demo_content",
+    "activities.demo",
+    "jobs.demo",
+    "hotline.demo",
+    "learning.demo",
 ]
 
 

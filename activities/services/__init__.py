@@ -1,0 +1,31 @@
+"""Writes of the activities app. ``points_credit`` / ``points_debit`` / ``points_reverse``
+are the ledger's only entry points for every module."""
+
+from activities.services.activities import (
+    activity_check_in,
+    activity_signup,
+    activity_signup_cancel,
+)
+from activities.services.campaigns import campaign_claim, campaign_voucher_redeem
+from activities.services.mall import (
+    mall_order_cancel,
+    mall_order_mark_collected,
+    mall_order_mark_ready,
+    mall_order_place,
+)
+from activities.services.points import points_credit, points_debit, points_reverse
+
+__all__ = [
+    "activity_check_in",
+    "activity_signup",
+    "activity_signup_cancel",
+    "campaign_claim",
+    "campaign_voucher_redeem",
+    "mall_order_cancel",
+    "mall_order_mark_collected",
+    "mall_order_mark_ready",
+    "mall_order_place",
+    "points_credit",
+    "points_debit",
+    "points_reverse",
+]

@@ -1,0 +1,116 @@
+"""Welcome packs and other benefits: claiming from a limited stock, redeeming by QR."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Credential
+from accounts.permissions import Action, user_can
+from accounts.services.wallet import credential_issue, credential_revoke
+from accounts.tokens import credential_token_verify
+from activities.models import Campaign, Claim
+from activities.services.eligibility import eligibility_check
+from portal.audit import audit_record
+
+CLAIM_SOURCE = "activities.claim"
+
+
+def _sold_out_message() -> str:
+    return _("已领完")
+
+
+@transaction.atomic
+def campaign_claim(*, campaign_id: int, user: Any) -> Claim:
+    """Claim one unit of a campaign for ``user`` and put the voucher in their wallet.
+
+    Preconditions checked (``ValidationError`` in Chinese, nothing written): the campaign
+    is published and inside its window, the member is eligible, has not claimed before,
+    and stock remains ("已领完"). Stock is taken by one conditional ``UPDATE … SET stock =
+    stock - 1 WHERE stock > 0``; the unique (campaign, member) constraint stops a second
+    claim even when two arrive at once. Side effects: the stock, one ``Claim``, one
+    voucher ``Credential``.
+    """
+    campaign = (
+        Campaign.objects.select_related("region").filter(pk=campaign_id, published=True).first()
+    )
+    if campaign is None:
+        raise ValidationError(_("没有找到该福利活动。"))
+    now = timezone.now()
+    if now < campaign.starts_at:
+        raise ValidationError(_("尚未开始领取，请在开始时间后再来。"))
+    if now >= campaign.ends_at:
+        raise ValidationError(_("领取已截止。"))
+    eligibility_check(target=campaign, user=user)
+    if Claim.objects.filter(campaign_id=campaign.pk, user_id=user.pk).exists():
+        raise ValidationError(_("您已领取过该福利。"))
+    if not Campaign.objects.filter(pk=campaign.pk, stock__gt=0).update(stock=F("stock") - 1):
+        raise ValidationError(_sold_out_message())
+    try:
+        with transaction.atomic():
+            claim = Claim.objects.create(campaign=campaign, user=user, claimed_at=now)
+    except IntegrityError:
+        # A concurrent claim by the same member won; raising rolls our decrement back.
+        raise ValidationError(_("您已领取过该福利。")) from None
+    claim.credential = credential_issue(
+        user=user,
+        kind=Credential.Kind.VOUCHER,
+        title=campaign.title,
+        issuer=str(campaign.region.name) + _("总工会"),
+        source_type=CLAIM_SOURCE,
+        source_id=claim.pk,
+        data={
+            "campaign_id": campaign.pk,
+            "redemption_place": campaign.redemption_place,
+            "organization": campaign.region.name,
+        },
+        expires_at=campaign.voucher_expires_at,
+    )
+    claim.save(update_fields=["credential"])
+    return claim
+
+
+@transaction.atomic
+def campaign_voucher_redeem(*, token: str, staff: Any, request: Any = None) -> Claim:
+    """Redeem a scanned voucher QR at the distribution point, once.
+
+    The token is verified and consumed (``credential_token_verify(consume=True)``); the
+    claim is marked redeemed by a conditional update, and the voucher is voided so the
+    wallet shows it used. Raises ``ValidationError`` for a forged, expired or used token,
+    a voucher already redeemed, or a campaign outside the staff member's region; nothing is
+    written then (the consumed nonce rolls back with the rest). Audited.
+    """
+    check = credential_token_verify(token=token or "", consume=True)
+    credential = check.credential
+    claim = None
+    if credential is not None and credential.kind == Credential.Kind.VOUCHER:
+        claim = (
+            Claim.objects.select_related("campaign__region", "user")
+            .filter(credential=credential)
+            .first()
+        )
+    if claim is not None and claim.redeemed_at is not None:
+        raise ValidationError(
+            _("该礼包券已于 %(when)s 核销，不能重复使用。")
+            % {"when": timezone.localtime(claim.redeemed_at).strftime("%Y-%m-%d %H:%M")}
+        )
+    if not check.is_valid:
+        raise ValidationError(check.message)
+    if claim is None:
+        raise ValidationError(_("这不是福利礼包券，无法核销。"))
+    if not user_can(staff, Action.ACTIVITIES_MANAGE, region=claim.campaign.region):
+        raise ValidationError(_("您无权核销该地区的礼包券。"))
+    now = timezone.now()
+    if not Claim.objects.filter(pk=claim.pk, redeemed_at__isnull=True).update(
+        redeemed_at=now, redeemed_by=staff
+    ):
+        raise ValidationError(_("该礼包券已核销，不能重复使用。"))
+    claim.redeemed_at, claim.redeemed_by = now, staff
+    credential_revoke(credential=credential, reason=_("已核销"))
+    audit_record(actor=staff, action="activities.voucher_redeem", target=claim, request=request)
+    return claim

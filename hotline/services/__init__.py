@@ -1,0 +1,1 @@
+"""Writes of the hotline; every caller (views, API, admin, tasks) goes through these."""

@@ -1,0 +1,805 @@
+"""The matching engine: ranks job posts for a résumé (and résumés for a post) and explains why.
+
+Pure, deterministic Python (numpy/scipy for speed); no database access. The site, the Celery
+tasks, ``evaluate_matching`` and the benchmarks all use this module, so what is measured is
+what members see.
+
+How a pair is judged, in the order a union job counsellor would:
+
+1. **Occupation.** Titles are normalised to an occupation taxonomy (货车司机 = 货运司机 = 重卡司机),
+   from the post's *title* only: "另招保安若干" in a description does not make a security job.
+   Same occupation counts fully, a neighbouring one (叉车司机 ↔ 仓管员) a little; a title outside
+   the taxonomy falls back to character-bigram similarity of the titles.
+2. **Certificates are a hard requirement.** A missing licence sinks the post (and says so:
+   "缺少叉车证"); a higher driving licence covers the lower ones (A2 covers B2).
+3. **Fit**, each in [0, 1] and weighted equally, because each is a separate reason a seeker
+   would turn a post down: location (county before city before province), employment type,
+   pay (the post's maximum against the expected pay, degrading with the gap), experience
+   and education (short by a little is better than short by a lot).
+4. **Text relevance** of skills and description (rjieba-segmented, TF-IDF over a sparse
+   matrix, cosine) breaks ties between otherwise equal posts.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import rjieba
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+# --- taxonomy ------------------------------------------------------------------------------
+
+#: code → (display name, titles and synonyms). Longer synonyms win over shorter ones.
+OCCUPATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "truck_driver": (
+        "货车司机",
+        (
+            "货车司机",
+            "货运司机",
+            "重卡司机",
+            "卡车司机",
+            "大货车司机",
+            "物流司机",
+            "半挂司机",
+            "牵引车司机",
+            "集卡司机",
+            "冷链司机",
+            "厢式货车司机",
+            "危货司机",
+            "货车驾驶员",
+        ),
+    ),
+    "taxi_driver": (
+        "出租车/网约车司机",
+        ("出租车司机", "网约车司机", "专车司机", "快车司机", "出租司机", "的哥"),
+    ),
+    "courier": (
+        "快递员",
+        ("快递员", "快递派送员", "快递小哥", "派件员", "揽收员", "收派员", "快递配送员", "快递"),
+    ),
+    "rider": ("外卖骑手", ("外卖骑手", "配送骑手", "外卖员", "送餐员", "骑手", "跑腿骑手")),
+    "forklift": ("叉车司机", ("叉车司机", "叉车工", "叉车操作员", "叉车")),
+    "warehouse": (
+        "仓库管理员",
+        ("仓库管理员", "仓管员", "库管员", "仓储管理员", "理货员", "仓管", "库管"),
+    ),
+    "welder": ("焊工", ("电焊工", "氩弧焊工", "二保焊工", "焊工", "气焊工", "电焊")),
+    "electrician": ("电工", ("维修电工", "低压电工", "高压电工", "设备电工", "电工")),
+    "fitter": ("钳工", ("装配钳工", "机修钳工", "钳工")),
+    "cnc": (
+        "数控操作工",
+        ("数控车床操作工", "CNC操作员", "数控车工", "数控操作工", "加工中心操作工", "CNC"),
+    ),
+    "operator": (
+        "普工/操作工",
+        ("普工", "操作工", "生产工人", "流水线工人", "装配工", "包装工", "车间工人"),
+    ),
+    "rebar": ("钢筋工", ("建筑钢筋工", "钢筋工")),
+    "scaffolder": ("架子工", ("建筑架子工", "架子工")),
+    "mechanic": ("汽车维修工", ("汽修技师", "汽车维修工", "汽修工", "汽车修理工", "汽修")),
+    "security": ("保安员", ("保安员", "安保人员", "保安", "门卫", "安保")),
+    "cleaner": ("保洁员", ("保洁员", "物业保洁", "清洁工", "保洁", "保洁阿姨")),
+    "cook": ("厨师", ("中餐厨师", "厨师", "炒锅厨师", "面点师", "厨工")),
+    "waiter": ("服务员", ("餐厅服务员", "服务员", "传菜员", "前厅服务员")),
+    "hairdresser": ("美发师", ("美发师", "理发师", "发型师")),
+    "nurse": ("护士", ("临床护士", "护士", "护师")),
+    "carer": ("护工/养老护理员", ("养老护理员", "护工", "护理员", "陪护")),
+    "accountant": ("会计", ("财务会计", "会计", "出纳", "成本会计")),
+    "clerk": ("文员", ("行政文员", "办公室文员", "文员", "行政助理", "行政专员")),
+    "customer_service": ("客服", ("电话客服", "客服专员", "客服代表", "客服")),
+    "sales": ("销售", ("销售代表", "销售专员", "业务员", "销售经理", "销售")),
+    "developer": (
+        "软件开发工程师",
+        (
+            "后端开发工程师",
+            "Java开发工程师",
+            "软件工程师",
+            "程序员",
+            "开发工程师",
+            "前端开发工程师",
+        ),
+    ),
+}
+
+#: Neighbouring occupations: a seeker of one would consider the other (skills carry over).
+RELATED: tuple[tuple[str, str], ...] = (
+    ("forklift", "warehouse"),
+    ("courier", "warehouse"),
+    ("courier", "rider"),
+    ("courier", "truck_driver"),
+    ("truck_driver", "taxi_driver"),
+    ("customer_service", "clerk"),
+    ("customer_service", "sales"),
+    ("cnc", "fitter"),
+    ("cnc", "operator"),
+    ("operator", "warehouse"),
+    ("fitter", "electrician"),
+    ("fitter", "welder"),
+    ("rebar", "scaffolder"),
+    ("nurse", "carer"),
+    ("security", "cleaner"),
+    ("waiter", "cook"),
+)
+
+OCC_CODES: tuple[str, ...] = tuple(OCCUPATIONS)
+_OCC_INDEX = {code: i for i, code in enumerate(OCC_CODES)}
+UNKNOWN_OCC = len(OCC_CODES)
+_SYNONYMS = sorted(
+    ((_s.lower(), code) for code, (_n, syns) in OCCUPATIONS.items() for _s in syns),
+    key=lambda item: -len(item[0]),
+)
+_RELATED_SET = {frozenset(pair) for pair in RELATED}
+
+RELATED_FIT = 0.35
+#: A title outside the taxonomy: bigram similarity of titles, scaled below a true match.
+UNKNOWN_TITLE_SCALE = 0.8
+
+_BRACKETS = re.compile(r"[（(【\[].*?[）)】\]]")
+_TITLE_NOISE = re.compile(r"^(急招|招聘|诚聘|高薪招聘|长期招聘)|(若干名?|数名)$")
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text or "").strip()
+
+
+@functools.lru_cache(maxsize=4096)
+def normalise_title(title: str) -> str | None:
+    """The occupation code of a job title, or None if it is outside the taxonomy."""
+    text = _TITLE_NOISE.sub("", _BRACKETS.sub("", _nfkc(title))).lower().strip()
+    if not text:
+        return None
+    for synonym, code in _SYNONYMS:
+        if text == synonym:
+            return code
+    for synonym, code in _SYNONYMS:
+        if synonym in text:
+            return code
+    return None
+
+
+def occupation_name(code: str | None) -> str:
+    return OCCUPATIONS[code][0] if code in OCCUPATIONS else ""
+
+
+def occupation_fit(seeker: Iterable[str], post: str | None) -> float:
+    seeker = set(seeker)
+    if post is None:
+        return 0.0
+    if post in seeker:
+        return 1.0
+    if any(frozenset((post, s)) in _RELATED_SET for s in seeker):
+        return RELATED_FIT
+    return 0.0
+
+
+def _bigrams(text: str) -> set[str]:
+    text = _BRACKETS.sub("", _nfkc(text)).lower()
+    return {text[i : i + 2] for i in range(len(text) - 1)} or ({text} if text else set())
+
+
+def title_similarity(seeker_titles: Sequence[str], post_title: str) -> float:
+    post = _bigrams(post_title)
+    best = 0.0
+    for title in seeker_titles:
+        mine = _bigrams(title)
+        if mine and post:
+            best = max(best, len(mine & post) / len(mine | post))
+    return best
+
+
+# --- certificates, education, location --------------------------------------------------------
+
+_LICENCE = re.compile(r"^(A1|A2|A3|B1|B2|C1|C2)(驾驶证|驾照|证|照)?$", re.IGNORECASE)
+#: A driving licence class also entitles its holder to drive these classes.
+LICENCE_COVERS = {
+    "A1": ("A3", "B1", "B2", "C1", "C2"),
+    "A2": ("B1", "B2", "C1", "C2"),
+    "A3": ("C1", "C2"),
+    "B1": ("C1", "C2"),
+    "B2": ("C1", "C2"),
+    "C1": ("C2",),
+    "C2": (),
+}
+_CERT_ALIASES = {
+    "电焊证": "焊工证",
+    "焊工操作证": "焊工证",
+    "低压电工证": "电工证",
+    "高压电工证": "电工证",
+    "电工操作证": "电工证",
+    "叉车操作证": "叉车证",
+    "n1叉车证": "叉车证",
+    "n1证": "叉车证",
+    "网约车证": "网约车驾驶员证",
+    "网约车资格证": "网约车驾驶员证",
+    "护士证": "护士执业证书",
+    "护士资格证": "护士执业证书",
+    "保安证": "保安员证",
+    "会计初级职称": "初级会计职称",
+}
+
+
+def normalise_certificate(name: str) -> str:
+    text = _nfkc(name).replace(" ", "")
+    match = _LICENCE.match(text)
+    if match:
+        return f"{match.group(1).upper()}驾驶证"
+    return _CERT_ALIASES.get(text.lower(), text)
+
+
+def certificates_held(names: Iterable[str]) -> set[str]:
+    """The certificates a seeker effectively holds (a licence implies the lower classes)."""
+    held: set[str] = set()
+    for name in names:
+        cert = normalise_certificate(name)
+        if not cert:
+            continue
+        held.add(cert)
+        licence = cert[:2]
+        if cert.endswith("驾驶证") and licence in LICENCE_COVERS:
+            held.update(f"{c}驾驶证" for c in LICENCE_COVERS[licence])
+    return held
+
+
+EDUCATION_LEVELS = {
+    "不限": 0,
+    "小学": 0,
+    "初中": 1,
+    "高中": 2,
+    "中专": 2,
+    "中技": 2,
+    "技校": 2,
+    "职高": 2,
+    "大专": 3,
+    "高职": 3,
+    "本科": 4,
+    "硕士": 5,
+    "研究生": 5,
+    "博士": 6,
+}
+EMPLOYMENT_TYPES = ("全职", "兼职", "灵活用工")
+
+LOC_COUNTY = 1.0
+LOC_CITY = 0.8
+LOC_PROVINCE = 0.1
+
+
+def education_level(name: str) -> int:
+    return EDUCATION_LEVELS.get(_nfkc(name).replace("及以上", ""), 0)
+
+
+def pay_fit(expected: int | None, pay_min: int, pay_max: int) -> float:
+    """1 when the post can pay what the seeker expects; less the further its maximum falls
+    short (30 % short or more counts as no fit)."""
+    if not expected:
+        return 1.0
+    top = max(pay_max or 0, pay_min or 0)
+    if top >= expected:
+        return 1.0
+    return max(0.0, 1.0 - (expected - top) / (0.3 * expected))
+
+
+def experience_fit(years: float, required: float) -> float:
+    """1 with enough experience; a year short costs half, two years short all."""
+    if years >= required:
+        return 1.0
+    return max(0.0, 1.0 - 0.5 * (required - years))
+
+
+def education_fit(level: int, required: int) -> float:
+    if level >= required:
+        return 1.0
+    return 0.25 if required - level == 1 else 0.0
+
+
+#: Weights of the fit signals (equal: each is a separate reason to turn a post down).
+W_LOCATION, W_TYPE, W_PAY, W_EXPERIENCE, W_EDUCATION = 1.0, 1.0, 1.0, 1.0, 1.0
+W_TEXT = 0.3
+_W_SUM = W_LOCATION + W_TYPE + W_PAY + W_EXPERIENCE + W_EDUCATION + W_TEXT
+#: A post missing a required certificate keeps this share of its score (ranked, but last).
+MISSING_CERT_FACTOR = 0.05
+#: Share of the score that comes from the occupation alone.
+OCC_BASE = 0.3
+
+
+# --- documents ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JobDoc:
+    id: str
+    title: str
+    city: str = ""
+    county: str = ""
+    description: str = ""
+    skills: tuple[str, ...] = ()
+    certificates: tuple[str, ...] = ()
+    pay_min: int = 0
+    pay_max: int = 0
+    experience_years: float = 0
+    education: str = "不限"
+    employment_type: str = "全职"
+    occupation: str | None = None  # taxonomy code; derived from the title when None
+
+    @property
+    def occupation_code(self) -> str | None:
+        return self.occupation if self.occupation in OCCUPATIONS else normalise_title(self.title)
+
+
+@dataclass(frozen=True)
+class ResumeDoc:
+    id: str
+    city: str = ""
+    county: str = ""
+    desired_titles: tuple[str, ...] = ()
+    desired_cities: tuple[str, ...] = ()
+    expected_pay: int | None = None
+    experience_years: float = 0
+    education: str = "不限"
+    certificates: tuple[str, ...] = ()
+    skills: tuple[str, ...] = ()
+    employment_types: tuple[str, ...] = ()
+    history_titles: tuple[str, ...] = ()
+    summary: str = ""
+
+    def seeker_titles(self) -> tuple[str, ...]:
+        return self.desired_titles or self.history_titles
+
+    def occupation_codes(self) -> set[str]:
+        return {c for c in map(normalise_title, self.seeker_titles()) if c}
+
+    def cities(self) -> set[str]:
+        cities = set(self.desired_cities)
+        if self.city:
+            cities.add(self.city)
+        return cities
+
+
+def resume_missing_fields(resume: ResumeDoc) -> list[str]:
+    """What a résumé lacks before matching can say anything useful (empty when ready)."""
+    missing = []
+    if not resume.seeker_titles():
+        missing.append("期望职位或工作经历")
+    if not resume.cities():
+        missing.append("期望城市或所在城市")
+    return missing
+
+
+_EXTRA_HIRING = re.compile(r"[，,；;。]?\s*(另招|另外招聘|同时招聘|另聘|兼招)[^；;。]*")
+
+
+def job_text(job: JobDoc) -> str:
+    # "另招行政文员若干名" describes another post, not this one.
+    return " ".join((*job.skills, _EXTRA_HIRING.sub("", job.description or "")))
+
+
+def resume_text(resume: ResumeDoc) -> str:
+    return " ".join((*resume.skills, *resume.history_titles, resume.summary or ""))
+
+
+def _tokens(text: str) -> list[str]:
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    return [t for t in rjieba.cut(text) if len(t.strip()) > 1 or t.isalnum()]
+
+
+# --- explanations ---------------------------------------------------------------------------
+
+
+@dataclass
+class Match:
+    job_id: str
+    score: float  # 0–100
+    reasons: list[str] = field(default_factory=list)  # in favour
+    gaps: list[str] = field(default_factory=list)  # against ("缺少叉车证")
+
+    @property
+    def explanation(self) -> str:
+        return "；".join(self.reasons + self.gaps)
+
+
+@dataclass(frozen=True)
+class Components:
+    occupation: float
+    missing_certs: tuple[str, ...]
+    location: float
+    employment_type: float
+    pay: float
+    experience: float
+    education: float
+    text: float
+
+    @property
+    def score(self) -> float:
+        fit = (
+            W_LOCATION * self.location
+            + W_TYPE * self.employment_type
+            + W_PAY * self.pay
+            + W_EXPERIENCE * self.experience
+            + W_EDUCATION * self.education
+            + W_TEXT * self.text
+        ) / _W_SUM
+        value = self.occupation * (OCC_BASE + (1 - OCC_BASE) * fit)
+        if self.missing_certs:
+            value *= MISSING_CERT_FACTOR
+        return round(100.0 * value, 4)
+
+
+def pair_components(resume: ResumeDoc, job: JobDoc, *, text: float = 0.0) -> Components:
+    """The signals for one pair (the per-pair path; ``text`` comes from the TF-IDF index)."""
+    job_occ = job.occupation_code
+    seeker_occ = resume.occupation_codes()
+    if job_occ is None or not seeker_occ:
+        occ = UNKNOWN_TITLE_SCALE * title_similarity(resume.seeker_titles(), job.title)
+    else:
+        occ = occupation_fit(seeker_occ, job_occ)
+    held = certificates_held(resume.certificates)
+    missing = tuple(
+        c for c in dict.fromkeys(map(normalise_certificate, job.certificates)) if c not in held
+    )
+    if resume.county and job.county == resume.county:
+        loc = LOC_COUNTY
+    elif job.city and job.city in resume.cities():
+        loc = LOC_CITY
+    else:
+        loc = LOC_PROVINCE
+    etype = (
+        1.0
+        if not resume.employment_types or job.employment_type in resume.employment_types
+        else 0.0
+    )
+    return Components(
+        occupation=occ,
+        missing_certs=missing,
+        location=loc,
+        employment_type=etype,
+        pay=pay_fit(resume.expected_pay, job.pay_min, job.pay_max),
+        experience=experience_fit(resume.experience_years, job.experience_years),
+        education=education_fit(education_level(resume.education), education_level(job.education)),
+        text=text,
+    )
+
+
+def explain(resume: ResumeDoc, job: JobDoc, comp: Components) -> Match:
+    """Plain-Chinese reasons for a pair, from the same components that scored it."""
+    reasons: list[str] = []
+    gaps: list[str] = []
+    job_occ = job.occupation_code
+    if comp.occupation >= 1.0:
+        reasons.append(f"职位对口（{occupation_name(job_occ) or job.title}）")
+    elif comp.occupation > 0 and job_occ:
+        reasons.append(f"相近职位（{occupation_name(job_occ)}）")
+    elif comp.occupation > 0:
+        reasons.append("职位名称相近")
+    else:
+        gaps.append("与期望职位不符")
+    for cert in dict.fromkeys(map(normalise_certificate, job.certificates)):
+        if cert not in comp.missing_certs:
+            reasons.append(f"持有{cert}")
+    gaps.extend(f"缺少{cert}" for cert in comp.missing_certs)
+    if comp.location == LOC_COUNTY:
+        reasons.append(f"同在{job.county}")
+    elif comp.location == LOC_CITY:
+        reasons.append(f"同在{job.city}")
+    else:
+        gaps.append(f"工作地在{job.city or '外地'}，不在期望城市")
+    if comp.employment_type:
+        reasons.append(f"用工形式符合（{job.employment_type}）")
+    else:
+        gaps.append(f"用工形式为{job.employment_type}，与期望不同")
+    if comp.pay >= 1.0:
+        if resume.expected_pay:
+            reasons.append("薪资符合期望")
+    else:
+        gaps.append(f"薪资最高{job.pay_max}元，低于期望{resume.expected_pay}元")
+    if comp.experience >= 1.0:
+        if job.experience_years:
+            reasons.append(f"工作经验满足（要求{job.experience_years:g}年）")
+    else:
+        gaps.append(f"要求{job.experience_years:g}年经验，现有{resume.experience_years:g}年")
+    if comp.education >= 1.0:
+        if education_level(job.education):
+            reasons.append(f"学历满足（{job.education}及以上）")
+    else:
+        gaps.append(f"要求{job.education}及以上学历")
+    if comp.text >= 0.2:
+        reasons.append("技能与岗位描述相符")
+    return Match(job_id=job.id, score=comp.score, reasons=reasons, gaps=gaps)
+
+
+def score_pair_naive(resume: ResumeDoc, job: JobDoc, *, text: float = 0.0) -> Match:
+    """The straightforward per-pair scorer (reference for tests and benchmarks)."""
+    return explain(resume, job, pair_components(resume, job, text=text))
+
+
+# --- the index ------------------------------------------------------------------------------
+
+
+class JobIndex:
+    """Job posts held as column arrays and a TF-IDF matrix; ranks one résumé in a few ms.
+
+    Build once per set of active posts (the site keeps one per process and rebuilds it when
+    the posts change); it is read-only afterwards, so a worker can share it between tasks.
+    """
+
+    def __init__(self, jobs: Sequence[JobDoc]):
+        self.jobs = list(jobs)
+        n = len(self.jobs)
+        self.ids = [j.id for j in self.jobs]
+        self._pos = {jid: i for i, jid in enumerate(self.ids)}
+        self.occ = np.array(
+            [_OCC_INDEX.get(j.occupation_code, UNKNOWN_OCC) for j in self.jobs], dtype=np.int16
+        ).reshape(n)
+        self._cities = _Vocab()
+        self.city = np.array([self._cities.id(j.city) for j in self.jobs], dtype=np.int32)
+        self.county = np.array(
+            [self._cities.id(f"{j.city}/{j.county}") for j in self.jobs], dtype=np.int32
+        )
+        self.pay_top = np.array([max(j.pay_max, j.pay_min) for j in self.jobs], dtype=np.float64)
+        self.exp = np.array([j.experience_years for j in self.jobs], dtype=np.float64)
+        self.edu = np.array([education_level(j.education) for j in self.jobs], dtype=np.int8)
+        self._types = _Vocab()
+        self.etype = np.array(
+            [self._types.id(j.employment_type) for j in self.jobs], dtype=np.int16
+        )
+        self._certs = _Vocab()
+        rows, cols = [], []
+        for i, job in enumerate(self.jobs):
+            for cert in dict.fromkeys(map(normalise_certificate, job.certificates)):
+                rows.append(i)
+                cols.append(self._certs.id(cert))
+        self.certs = sparse.csr_matrix(
+            (np.ones(len(rows), dtype=np.float32), (rows, cols)),
+            shape=(n, max(1, len(self._certs))),
+        )
+        self.vectorizer = TfidfVectorizer(
+            tokenizer=_tokens,
+            lowercase=False,
+            token_pattern=None,
+            sublinear_tf=True,
+            dtype=np.float32,
+        )
+        if n:
+            self.text = self.vectorizer.fit_transform([job_text(j) for j in self.jobs]).tocsr()
+        else:
+            self.text = sparse.csr_matrix((0, 1), dtype=np.float32)
+        # Character bigrams of titles, for titles outside the taxonomy (Jaccard, vectorised).
+        self._bigram_vocab = _Vocab()
+        rows_b, cols_b = [], []
+        for i, job in enumerate(self.jobs):
+            for gram in _bigrams(job.title):
+                rows_b.append(i)
+                cols_b.append(self._bigram_vocab.id(gram))
+        self.title_grams = sparse.csr_matrix(
+            (np.ones(len(rows_b), dtype=np.float32), (rows_b, cols_b)),
+            shape=(n, max(1, len(self._bigram_vocab))),
+        )
+        self.title_gram_count = np.asarray(self.title_grams.sum(axis=1)).ravel()
+        # Posts by occupation, to score only the candidates that can score above zero.
+        order = np.argsort(self.occ, kind="stable")
+        bounds = np.searchsorted(self.occ[order], np.arange(UNKNOWN_OCC + 2))
+        self._by_occ = [order[bounds[k] : bounds[k + 1]] for k in range(UNKNOWN_OCC + 1)]
+
+    def __len__(self) -> int:
+        return len(self.jobs)
+
+    def job(self, job_id: str) -> JobDoc | None:
+        pos = self._pos.get(job_id)
+        return self.jobs[pos] if pos is not None else None
+
+    def _candidates(self, seeker_occ: set[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Row indices worth scoring and their occupation fit."""
+        if not seeker_occ:
+            return np.arange(len(self.jobs)), None  # type: ignore[return-value]
+        fits: dict[int, float] = {}
+        for code in OCC_CODES:
+            fit = occupation_fit(seeker_occ, code)
+            if fit > 0:
+                fits[_OCC_INDEX[code]] = fit
+        parts = [self._by_occ[k] for k in sorted(fits)] + [self._by_occ[UNKNOWN_OCC]]
+        rows = np.sort(np.concatenate(parts)) if parts else np.arange(0)
+        table = np.zeros(UNKNOWN_OCC + 1, dtype=np.float64)
+        for k, fit in fits.items():
+            table[k] = fit
+        return rows, table
+
+    def _title_similarity(self, titles: Sequence[str], rows: np.ndarray) -> np.ndarray:
+        best = np.zeros(len(rows))
+        sub = self.title_grams[rows]
+        for title in titles:
+            grams = _bigrams(title)
+            if not grams:
+                continue
+            vec = np.zeros(self.title_grams.shape[1], dtype=np.float32)
+            for gram in grams:
+                gid = self._bigram_vocab.get(gram)
+                if gid is not None:
+                    vec[gid] = 1
+            inter = sub @ vec
+            union = self.title_gram_count[rows] + len(grams) - inter
+            best = np.maximum(
+                best, np.divide(inter, union, out=np.zeros(len(rows)), where=union > 0)
+            )
+        return best
+
+    def text_scores(self, resume: ResumeDoc) -> np.ndarray:
+        """Cosine of the résumé's text with every post (a CSR matrix times a dense vector)."""
+        if not len(self.jobs):
+            return np.zeros(0)
+        query = self.vectorizer.transform([resume_text(resume)]).toarray().ravel()
+        return (self.text @ query).astype(np.float64)
+
+    def score_all(self, resume: ResumeDoc) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(row indices, scores 0–100, text similarity) for every candidate post, vectorised."""
+        seeker_occ = resume.occupation_codes()
+        rows, table = self._candidates(seeker_occ)
+        if not len(rows):
+            return rows, np.zeros(0), np.zeros(0)
+        occ_ids = self.occ[rows]
+        occ = table[occ_ids] if table is not None else np.zeros(len(rows))
+        unknown = (occ_ids == UNKNOWN_OCC) if table is not None else np.ones(len(rows), bool)
+        if unknown.any():
+            occ[unknown] = UNKNOWN_TITLE_SCALE * self._title_similarity(
+                resume.seeker_titles(), rows[unknown]
+            )
+        cities = [self._cities.get(c) for c in resume.cities()]
+        county = self._cities.get(f"{resume.city}/{resume.county}") if resume.county else None
+        loc = np.where(
+            np.isin(self.city[rows], [c for c in cities if c is not None]), LOC_CITY, LOC_PROVINCE
+        )
+        if county is not None:
+            loc = np.where(self.county[rows] == county, LOC_COUNTY, loc)
+        if resume.employment_types:
+            wanted = [self._types.get(t) for t in resume.employment_types]
+            etype = np.isin(self.etype[rows], [t for t in wanted if t is not None]).astype(float)
+        else:
+            etype = np.ones(len(rows))
+        if resume.expected_pay:
+            pay = np.clip(
+                1.0 - (resume.expected_pay - self.pay_top[rows]) / (0.3 * resume.expected_pay), 0, 1
+            )
+        else:
+            pay = np.ones(len(rows))
+        exp = np.clip(1.0 - 0.5 * (self.exp[rows] - resume.experience_years), 0, 1)
+        gap = self.edu[rows].astype(np.int16) - education_level(resume.education)
+        edu = np.where(gap <= 0, 1.0, np.where(gap == 1, 0.25, 0.0))
+        text = self.text_scores(resume)[rows]
+        self_text = text
+        fit = (
+            W_LOCATION * loc
+            + W_TYPE * etype
+            + W_PAY * pay
+            + W_EXPERIENCE * exp
+            + W_EDUCATION * edu
+            + W_TEXT * text
+        ) / _W_SUM
+        score = occ * (OCC_BASE + (1 - OCC_BASE) * fit)
+        if self.certs.nnz:
+            held = certificates_held(resume.certificates)
+            lacking = np.ones(self.certs.shape[1], dtype=np.float32)
+            for cert in held:
+                cid = self._certs.get(cert)
+                if cid is not None:
+                    lacking[cid] = 0
+            missing = (self.certs @ lacking)[rows] > 0
+            score = np.where(missing, score * MISSING_CERT_FACTOR, score)
+        return rows, np.round(100.0 * score, 4), self_text
+
+    def rank(self, resume: ResumeDoc, *, top: int = 10, min_score: float = 0.0) -> list[Match]:
+        """The best ``top`` posts for ``resume``, explained; ties broken by position (stable)."""
+        rows, scores, texts = self.score_all(resume)
+        keep = scores > min_score
+        rows, scores, texts = rows[keep], scores[keep], texts[keep]
+        if not len(rows):
+            return []
+        if len(rows) > top:
+            cut = np.argpartition(-scores, top - 1)[:top]
+            threshold = scores[cut].min()
+            pick = np.flatnonzero(scores >= threshold)
+        else:
+            pick = np.arange(len(rows))
+        order = pick[np.lexsort((rows[pick], -scores[pick]))][:top]
+        text = texts[order]
+        result = []
+        for i, pos in enumerate(order):
+            job = self.jobs[rows[pos]]
+            match = explain(resume, job, pair_components(resume, job, text=float(text[i])))
+            match.score = float(scores[pos])
+            result.append(match)
+        return result
+
+    def rank_resumes(
+        self, job: JobDoc, resumes: Sequence[ResumeDoc], *, top: int = 50
+    ) -> list[tuple[ResumeDoc, Match]]:
+        """The résumés that fit ``job`` best (for a newly published post)."""
+        if not resumes:
+            return []
+        job_vec = self.vectorizer.transform([job_text(job)]) if len(self.jobs) else None
+        scored = []
+        for resume in resumes:
+            text = 0.0
+            if job_vec is not None:
+                query = self.vectorizer.transform([resume_text(resume)])
+                text = float((query @ job_vec.T).toarray()[0, 0])
+            match = score_pair_naive(resume, job, text=text)
+            scored.append((resume, match))
+        scored.sort(key=lambda pair: (-pair[1].score, pair[0].id))
+        return scored[:top]
+
+
+class _Vocab:
+    def __init__(self) -> None:
+        self._ids: dict[str, int] = {}
+
+    def id(self, key: str) -> int:
+        return self._ids.setdefault(key, len(self._ids))
+
+    def get(self, key: str) -> int | None:
+        return self._ids.get(key)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+# --- evaluation -----------------------------------------------------------------------------
+
+
+def dcg(gains: Sequence[float]) -> float:
+    return sum(g / math.log2(i + 2) for i, g in enumerate(gains))
+
+
+def ndcg_at(ranked: Sequence[str], grades: dict[str, int], k: int = 10) -> float:
+    """nDCG@k with graded gains 2^grade − 1 (unlisted pairs are grade 0)."""
+    gains = [2 ** grades.get(jid, 0) - 1 for jid in ranked[:k]]
+    ideal = sorted((2**g - 1 for g in grades.values()), reverse=True)[:k]
+    best = dcg(ideal)
+    return dcg(gains) / best if best > 0 else 0.0
+
+
+def precision_at(
+    ranked: Sequence[str], grades: dict[str, int], k: int = 5, relevant: int = 2
+) -> float:
+    """P@k counting grade ≥ ``relevant`` (2: a post the seeker would apply to) as relevant."""
+    return sum(1 for jid in ranked[:k] if grades.get(jid, 0) >= relevant) / k
+
+
+def job_from_dict(data: dict) -> JobDoc:
+    """A JobDoc from the JSON-lines format of the evaluation set."""
+    return JobDoc(
+        id=str(data["id"]),
+        title=data.get("title", ""),
+        city=data.get("city", ""),
+        county=data.get("county", ""),
+        description=data.get("description", ""),
+        skills=tuple(data.get("skills") or ()),
+        certificates=tuple(data.get("certificates_required") or ()),
+        pay_min=int(data.get("salary_min") or 0),
+        pay_max=int(data.get("salary_max") or 0),
+        experience_years=float(data.get("experience_years") or 0),
+        education=data.get("education") or "不限",
+        employment_type=data.get("employment_type") or "全职",
+    )
+
+
+def resume_from_dict(data: dict) -> ResumeDoc:
+    history = data.get("work_history") or ()
+    return ResumeDoc(
+        id=str(data["id"]),
+        city=data.get("city", ""),
+        county=data.get("county", ""),
+        desired_titles=tuple(data.get("desired_titles") or ()),
+        desired_cities=tuple(data.get("desired_cities") or ()),
+        expected_pay=int(data["expected_salary"]) if data.get("expected_salary") else None,
+        experience_years=float(data.get("experience_years") or 0),
+        education=data.get("education") or "不限",
+        certificates=tuple(data.get("certificates") or ()),
+        skills=tuple(data.get("skills") or ()),
+        employment_types=tuple(data.get("employment_types") or ()),
+        history_titles=tuple(h.get("title", "") for h in history if h.get("title")),
+        summary=data.get("summary", ""),
+    )

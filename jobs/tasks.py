@@ -1,0 +1,58 @@
+"""Thin Celery tasks: ids in, a service call, idempotent, retried with backoff."""
+
+from __future__ import annotations
+
+from celery import chord, group, shared_task
+from django.db import OperationalError
+
+from jobs.models import Resume
+from jobs.services import job_post_match, matching_refresh_chunk, resume_match
+
+REFRESH_CHUNK = 500
+_RETRY = {
+    "autoretry_for": (OperationalError, ConnectionError),
+    "retry_backoff": 5,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 5,
+    "acks_late": True,
+}
+
+
+@shared_task(soft_time_limit=60, time_limit=90, **_RETRY)
+def match_resume(resume_id: int, revision: int | None = None) -> int:
+    return resume_match(resume_id=resume_id, revision=revision)
+
+
+@shared_task(soft_time_limit=240, time_limit=300, **_RETRY)
+def match_post(post_id: int) -> int:
+    return job_post_match(post_id=post_id)
+
+
+@shared_task(soft_time_limit=600, time_limit=660, **_RETRY)
+def refresh_chunk(resume_ids: list[int]) -> int:
+    return matching_refresh_chunk(resume_ids=resume_ids)
+
+
+@shared_task
+def refresh_done(counts: list[int]) -> int:
+    return sum(counts)
+
+
+@shared_task(soft_time_limit=120, time_limit=180, **_RETRY)
+def nightly_refresh(chunk: int = REFRESH_CHUNK) -> int:
+    """Split every complete résumé into chunks that any worker can take (a chord)."""
+    ids = list(
+        Resume.objects.exclude(match_state=Resume.MatchState.INCOMPLETE)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    chunks = [ids[i : i + chunk] for i in range(0, len(ids), chunk)]
+    if not chunks:
+        return 0
+    signatures = group(refresh_chunk.s(part) for part in chunks)
+    if refresh_chunk.app.conf.result_backend:
+        chord(signatures)(refresh_done.s())
+    else:
+        signatures.apply_async()  # no result backend: a plain group
+    return len(chunks)

@@ -1,1 +1,0 @@
-# Models for this module arrive with its own issue.
