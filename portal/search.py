@@ -57,8 +57,15 @@ def search_terms(query: str) -> list[str]:
     terms: list[str] = []
     for token in rjieba.cut(query):
         token = token.strip()
-        if _keep(token) and token not in terms:
-            terms.append(token)
+        if not _keep(token):
+            continue
+        # A compound the query keeps whole ("劳动合同") may be split differently inside a
+        # longer document word ("劳动合同法" → 劳动 / 合同法), so ask for its shorter words,
+        # which search-mode indexing always stores.
+        shorter = [t for t in rjieba.cut_for_search(token) if t != token and _keep(t)]
+        for term in shorter or [token]:
+            if term not in terms:
+                terms.append(term)
     return terms[:MAX_QUERY_TERMS]
 
 

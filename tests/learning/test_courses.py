@@ -89,6 +89,7 @@ def test_catalogue_search_and_region_reach(regions):
     make_course(title="劳动合同法十讲", category="labour_law", summary="签合同、试用期、竞业限制")
     make_course(title="叉车安全驾驶", region_code="131000")
     assert [c.title for c in course_catalogue(query="合同法")] == ["劳动合同法十讲"]
+    assert [c.title for c in course_catalogue(query="劳动合同")] == ["劳动合同法十讲"]
     assert [c.title for c in course_catalogue(query="竞业限制")] == ["劳动合同法十讲"]
     sjz = regions.get("130102").path
     assert {c.title for c in course_catalogue(region_path=sjz)} == {"劳动合同法十讲"}

@@ -32,6 +32,9 @@ def test_segmentation_of_queries_and_documents():
     assert search_terms("  ，。！ ") == []
     document = search_document("劳动合同", "<p>x</p>")
     assert "劳动" in document.split() and "合同" in document.split()
+    # A compound query matches a document word that segments differently.
+    assert search_terms("劳动合同") == ["劳动", "合同"]
+    assert set(search_terms("劳动合同")) <= set(search_document("劳动合同法十讲").split())
 
 
 def _check_search(articles):
