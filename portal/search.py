@@ -98,7 +98,9 @@ def search_filter(
     condition = Q()
     for term in terms:
         condition &= Q(**{f"{field}__icontains": term})
-    return queryset.filter(condition)
+    queryset = queryset.filter(condition)
+    # No rank without PostgreSQL: newest first, so paginated results stay stable.
+    return queryset if queryset.ordered else queryset.order_by("-pk")
 
 
 def _gin_sql(table: str, column: str, name: str) -> tuple[str, str]:
