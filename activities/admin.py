@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
@@ -26,6 +27,8 @@ def _may_manage(request: HttpRequest) -> bool:
 class _ScopedAdmin(ModelAdmin):
     region_field = "region"
     editable = True
+    # A link typed without a scheme is taken as https (Django 6's default, asked for now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_module_permission(self, request):
         return _may_manage(request)
