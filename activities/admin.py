@@ -17,6 +17,7 @@ from unfold.admin import ModelAdmin
 from accounts.permissions import Action, region_scope_q, user_can, user_region_paths
 from activities import services
 from activities.models import Activity, Campaign, Claim, MallItem, Order, PointsEntry, Signup
+from activities.services.catalog import managed_item_save
 from regions.models import Region
 
 
@@ -51,6 +52,26 @@ class _ScopedAdmin(ModelAdmin):
             region_scope_q(request.user, Action.ACTIVITIES_MANAGE, field=self.region_field)
         )
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        user = request.user
+
+        class ScopedForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                region = cleaned.get("region")
+                if region is not None and not user_can(
+                    user, Action.ACTIVITIES_MANAGE, region=region
+                ):
+                    self.add_error("region", gettext("您无权在该地区管理活动和福利。"))
+                return cleaned
+
+        return ScopedForm
+
+    def save_model(self, request, obj, form, change):
+        # One write path: the same service any other caller uses.
+        managed_item_save(obj=obj, actor=request.user)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "region":
             paths = user_region_paths(request.user, Action.ACTIVITIES_MANAGE)
@@ -72,11 +93,6 @@ class CampaignAdmin(_ScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         # Stock moves only through claims once the campaign exists.
         return ["total_stock"] if obj is not None else []
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.stock = obj.total_stock
-        super().save_model(request, obj, form, change)
 
     @admin.action(description=_("导出领取记录（CSV）"))
     def export_claims(self, request, queryset):
