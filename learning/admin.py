@@ -8,13 +8,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
+from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
 
-from accounts.permissions import Action, user_can
+from accounts.permissions import Action, region_scope_q, user_can
 from learning.models import (
     Competition,
     CompetitionRound,
@@ -28,6 +30,17 @@ from learning.models import (
     Question,
     QuestionKind,
     Tag,
+)
+from learning.services.authoring import (
+    PaperItem,
+    PaperRuleSpec,
+    RoundSpec,
+    competition_fields_check,
+    competition_rounds_check,
+    competition_save,
+    paper_fields_check,
+    paper_items_check,
+    paper_save,
 )
 from learning.services.courses import course_archive, course_publish, course_save, lesson_save
 from learning.services.questions import (
@@ -312,33 +325,205 @@ class TagAdmin(ModelAdmin):
 
 
 # --- papers and competitions -------------------------------------------------------------
+# One write path: the forms only collect input; paper_save / competition_save validate
+# and write. The same checks run during form validation (the last inline formset of the
+# page sees the parent and its sibling formsets), so bad input comes back as form errors.
+
+
+class GroupedInlineFormSet(BaseInlineFormSet):
+    """An inline formset that knows the other inline formsets of the same page (``group``,
+    a list shared per request) and, when it is the last of them, runs the admin's
+    ``check_items`` over the parent and all rows."""
+
+    def __init__(self, *args, group=None, check=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group = group if group is not None else []
+        self.group.append(self)
+        self.check = check
+
+    def rows(self) -> list[dict]:
+        return [
+            form.cleaned_data
+            for form in self.forms
+            if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
+        ]
+
+    def clean(self):
+        super().clean()
+        if self.check is None or self is not self.group[-1]:
+            return
+        if any(fs.total_error_count() for fs in self.group[:-1]) or any(
+            form.errors for form in self.forms
+        ):
+            return
+        self.check(self.instance, {fs.model: fs.rows() for fs in self.group})
+
+
+class GroupedAdminMixin:
+    """Wires ``GroupedInlineFormSet``s together and turns a late service refusal (a race
+    after validation) into a message instead of a 500."""
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if not hasattr(request, "_learning_formsets"):
+            request._learning_formsets = []
+        kwargs["group"] = request._learning_formsets
+        kwargs["check"] = lambda parent, rows: self.check_items(request, parent, rows)
+        return kwargs
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            self.message_user(request, "；".join(error.messages), messages.ERROR)
+            return redirect(request.get_full_path())
+
+    def save_model(self, request, obj, form, change):
+        # Saved with its rows in save_related, through the service.
+        pass
+
+    def _mark_saved(self, formsets) -> None:
+        for formset in formsets:  # what construct_change_message reads
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+
+def _raise_as_form_error(error: ValidationError):
+    raise forms.ValidationError(error.messages) from error
+
+
+def _paper_items(rows) -> tuple[list[PaperItem], list[PaperRuleSpec]]:
+    questions = [
+        PaperItem(question=r["question"], points=r["points"], position=r["position"])
+        for r in rows.get(PaperQuestion, [])
+    ]
+    rules = [
+        PaperRuleSpec(
+            tag=r["tag"], count=r["count"], points=r["points"], difficulty=r.get("difficulty")
+        )
+        for r in rows.get(PaperRule, [])
+    ]
+    return questions, rules
+
+
+class PaperAdminForm(forms.ModelForm):
+    class Meta:
+        model = Paper
+        fields = (
+            "region",
+            "title",
+            "mode",
+            "time_limit_minutes",
+            "max_attempts",
+            "pass_score",
+            "show_answers",
+            "is_published",
+        )
+
+    def _post_clean(self):
+        super()._post_clean()
+        try:
+            paper_fields_check(paper=self.instance)
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                if field not in self.errors:
+                    self.add_error(field, problems)
 
 
 class PaperQuestionInline(ScopedInline):
     model = PaperQuestion
+    formset = GroupedInlineFormSet
     extra = 0
     autocomplete_fields = ("question",)
 
 
 class PaperRuleInline(ScopedInline):
     model = PaperRule
+    formset = GroupedInlineFormSet
     extra = 0
 
 
 @admin.register(Paper)
-class PaperAdmin(ScopedAdmin):
+class PaperAdmin(GroupedAdminMixin, ScopedAdmin):
+    form = PaperAdminForm
     list_display = ("title", "mode", "time_limit_minutes", "max_attempts", "region", "is_published")
     list_filter = ("mode", "is_published")
     inlines = [PaperQuestionInline, PaperRuleInline]
 
+    def check_items(self, request, obj, rows) -> None:
+        questions, rules = _paper_items(rows)
+        try:
+            paper_items_check(paper=obj, questions=questions, rules=rules)
+        except ValidationError as error:
+            _raise_as_form_error(error)
+
+    def save_related(self, request, form, formsets, change):
+        questions, rules = _paper_items({fs.model: fs.rows() for fs in formsets})
+        paper_save(actor=request.user, paper=form.instance, questions=questions, rules=rules)
+        self._mark_saved(formsets)
+
+
+class CompetitionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Competition
+        fields = (
+            "region",
+            "title",
+            "description",
+            "organizer",
+            "registration_opens_at",
+            "registration_closes_at",
+            "ends_at",
+            "members_only",
+            "eligible_region",
+            "eligible_trades",
+            "first_prizes",
+            "second_prizes",
+            "third_prizes",
+            "award_points",
+            "is_published",
+        )
+
+    def _post_clean(self):
+        # The model's date constraint repeats competition_fields_check; report it once.
+        super()._post_clean()
+        try:
+            competition_fields_check(competition=self.instance)
+        except ValidationError as error:
+            self._errors.pop("__all__", None)
+            for field, problems in error.message_dict.items():
+                if field not in self.errors:
+                    self.add_error(field, problems)
+
 
 class CompetitionRoundInline(ScopedInline):
     model = CompetitionRound
+    formset = GroupedInlineFormSet
     extra = 0
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "paper":
+            kwargs["queryset"] = Paper.objects.filter(
+                Q(is_published=True) | region_scope_q(request.user, Action.CONTENT_PUBLISH)
+            ).order_by("-created_at")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def _round_specs(rows) -> list[RoundSpec]:
+    return [
+        RoundSpec(
+            position=r["position"],
+            title=r["title"],
+            paper=r["paper"],
+            opens_at=r["opens_at"],
+            closes_at=r["closes_at"],
+        )
+        for r in rows.get(CompetitionRound, [])
+    ]
 
 
 @admin.register(Competition)
-class CompetitionAdmin(ScopedAdmin):
+class CompetitionAdmin(GroupedAdminMixin, ScopedAdmin):
+    form = CompetitionAdminForm
     list_display = (
         "title",
         "region",
@@ -350,6 +535,17 @@ class CompetitionAdmin(ScopedAdmin):
     inlines = [CompetitionRoundInline]
     readonly_fields = ("awards_issued_at",)
     actions = ["issue_awards"]
+
+    def check_items(self, request, obj, rows) -> None:
+        try:
+            competition_rounds_check(actor=request.user, competition=obj, rounds=_round_specs(rows))
+        except ValidationError as error:
+            _raise_as_form_error(error)
+
+    def save_related(self, request, form, formsets, change):
+        rounds = _round_specs({fs.model: fs.rows() for fs in formsets})
+        competition_save(actor=request.user, competition=form.instance, rounds=rounds)
+        self._mark_saved(formsets)
 
     @admin.action(description=_("颁发奖项（存入获奖者卡包）"))
     def issue_awards(self, request, queryset):
