@@ -181,9 +181,32 @@ class BookingInline(TabularInline):
         return False
 
 
-class ReplyForm(forms.ModelForm):
+class ServiceErrorsMixin:
+    """A form re-validated after a service refused the save: the refusal becomes form
+    errors, so the page is rendered again with what was typed (see
+    ``HotlineRequestAdmin.changeform_view``)."""
+
+    service_error: ValidationError | None = None
+    #: service argument name → form field name
+    field_aliases: dict[str, str] = {}
+
+    def add_service_error(self) -> None:
+        exc = self.service_error
+        if exc is None:
+            return
+        if hasattr(exc, "error_dict"):
+            for name, errors in exc.error_dict.items():
+                field = self.field_aliases.get(name, name)
+                self.add_error(field if field in self.fields else None, errors)
+        else:
+            self.add_error(None, exc.messages)
+
+
+class ReplyForm(ServiceErrorsMixin, forms.ModelForm):
     """The change page: a reply (or an internal note) with an optional canned reply, and
     what it does to the request."""
+
+    field_aliases = {"body": "reply"}
 
     canned = forms.ModelChoiceField(
         label=_("常用回复"), queryset=CannedReply.objects.none(), required=False,
@@ -218,11 +241,17 @@ class ReplyForm(forms.ModelForm):
         data["reply"] = body
         if body and self.instance.state == State.CLOSED:
             raise ValidationError(_("诉求已关闭，不能再回复。如需继续办理，请先重新打开。"))
+        self.add_service_error()
         return data
 
 
-class CallerForm(forms.ModelForm):
+class CallerForm(ServiceErrorsMixin, forms.ModelForm):
     """The add page: a request for a caller on the phone."""
+
+    def clean(self):
+        data = super().clean()
+        self.add_service_error()
+        return data
 
     class Meta:
         model = HotlineRequest
@@ -311,6 +340,7 @@ class HotlineRequestAdmin(ModelAdmin):
 
     # --- forms --------------------------------------------------------------------------
     def get_form(self, request, obj=None, change=False, **kwargs):
+        service_error = getattr(request, "_hotline_service_error", None)
         if obj is None:
             user = request.user
 
@@ -318,6 +348,7 @@ class HotlineRequestAdmin(ModelAdmin):
                 def __init__(self, *args, **kw):
                     super().__init__(*args, user=user, **kw)
 
+            Form.service_error = service_error
             return Form
 
         user = request.user
@@ -331,6 +362,7 @@ class HotlineRequestAdmin(ModelAdmin):
                 ids = [s.pk for s in consultation_slots_open_for(request=obj)]
                 self.fields["slot"].queryset = ConsultationSlot.objects.filter(pk__in=ids)
 
+        Form.service_error = service_error
         return Form
 
     def get_fieldsets(self, request, obj=None):
@@ -361,19 +393,24 @@ class HotlineRequestAdmin(ModelAdmin):
             audit_record(
                 actor=request.user, action="hotline.view_request", target=obj, request=request
             )
-        try:
-            return super().change_view(request, object_id, form_url, extra_context)
-        except ValidationError as exc:
-            # The service refused: the whole save rolled back; say why on the same page.
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+        return super().change_view(request, object_id, form_url, extra_context)
 
-    def add_view(self, request, form_url="", extra_context=None):
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A service refusing the save (``ValidationError``) rolls the whole POST back
+        (Django runs it in one transaction); the same POST is then validated once more with
+        the refusal as form errors, so the page comes back with the typed reply and the
+        reason next to it — nothing saved, nothing lost."""
         try:
-            return super().add_view(request, form_url, extra_context)
+            return super().changeform_view(request, object_id, form_url, extra_context)
         except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+            if request.method != "POST":
+                raise
+            if getattr(request, "_hotline_service_error", None) is not None:
+                # Refused again outside the form (should not happen): keep the old way out.
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+                return HttpResponseRedirect(request.get_full_path())
+            request._hotline_service_error = exc
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     # --- writes through the services ------------------------------------------------------
     def save_model(self, request, obj, form, change) -> None:

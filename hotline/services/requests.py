@@ -481,9 +481,15 @@ def _resolve(request: HotlineRequest, *, actor: Any, now: datetime, fields: list
 
 @transaction.atomic
 def hotline_request_start(*, actor: Any, request: HotlineRequest) -> HotlineRequest:
-    """assigned → in progress, by the agent handling it."""
+    """assigned → in progress, by the agent handling it. Only from "assigned": a resolved
+    or closed request comes back through ``hotline_request_reopen`` (reason, new limit)."""
     request = _locked(request)
     _require_handler(actor, request)
+    if request.state != State.ASSIGNED:
+        raise ValidationError(
+            _("诉求当前为“%(from)s”，不能改为“%(to)s”。")
+            % {"from": State(request.state).label, "to": State.IN_PROGRESS.label}
+        )
     _move(request, to=State.IN_PROGRESS, actor=actor, note=_("开始办理"))
     return request
 

@@ -1,0 +1,85 @@
+"""The admin reply form: a refusal by the service keeps what was typed."""
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.urls import reverse
+
+from hotline.models import HotlineRequest, RequestMessage, RequestTransition, State
+from hotline.services import requests as svc
+from tests.hotline.factories import make_agent, make_request
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_mfa_gate(settings):
+    settings.PORTAL_STAFF_MFA_REQUIRED = False
+
+
+def _url(item: HotlineRequest) -> str:
+    return reverse("admin:hotline_hotlinerequest_change", args=[item.pk])
+
+
+def test_refused_reply_rerenders_with_typed_text_and_error(client, regions):
+    agent = make_agent()
+    item = make_request()
+    svc.hotline_request_resolve(actor=agent, request=item)
+    transitions = RequestTransition.objects.filter(request=item).count()
+    client.force_login(agent)
+    typed = "请把解除竞业限制的书面通知拍照上传。"
+    response = client.post(_url(item), {"reply": typed, "reply_action": "ask", "internal": ""})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert typed in page  # the textarea still holds it
+    assert "已办结的诉求请先重新打开，再请职工补充材料。" in page
+    # Nothing half-saved: the message created before the refusal was rolled back.
+    assert not RequestMessage.objects.filter(request=item).exists()
+    assert RequestTransition.objects.filter(request=item).count() == transitions
+    assert not LogEntry.objects.filter(object_id=str(item.pk)).exists()
+    item.refresh_from_db()
+    assert item.state == State.RESOLVED
+
+
+def test_field_error_from_service_shown_on_reply_field(client, regions):
+    agent = make_agent()
+    item = make_request()
+    client.force_login(agent)
+    typed = "答" * 5001
+    response = client.post(_url(item), {"reply": typed, "reply_action": "reply", "internal": ""})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert typed in page
+    assert "内容不能超过5000字。" in page
+    assert response.context["adminform"].form.errors["reply"] == ["内容不能超过5000字。"]
+    assert not RequestMessage.objects.filter(request=item).exists()
+
+
+def test_assign_then_refused_reply_rolls_back_the_assignment(client, regions):
+    item = make_request(region_code="131082")  # no team: stays new
+    agent = make_agent(region_code="131082")
+    client.force_login(agent)
+    response = client.post(
+        _url(item), {"reply": "您好" * 3000, "reply_action": "reply", "internal": ""}
+    )
+    assert response.status_code == 200
+    item.refresh_from_db()
+    assert item.state == State.NEW and item.assignee_id is None
+
+
+def test_accepted_reply_still_redirects(client, regions):
+    agent = make_agent()
+    item = make_request()
+    client.force_login(agent)
+    response = client.post(_url(item), {"reply": "您好，已收到。", "reply_action": "reply"})
+    assert response.status_code == 302
+    assert RequestMessage.objects.filter(request=item, kind="reply").count() == 1
+
+
+def test_other_region_agent_cannot_post_reply(client, regions):
+    make_agent()
+    outsider = make_agent(region_code="131000")
+    item = make_request()
+    client.force_login(outsider)
+    response = client.post(_url(item), {"reply": "越权答复", "reply_action": "reply"})
+    assert response.status_code == 302 and "越权答复" not in response.content.decode()
+    assert not RequestMessage.objects.filter(request=item).exists()
