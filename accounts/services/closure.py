@@ -23,6 +23,7 @@ from accounts.models import (
     TransferRequest,
     User,
 )
+from accounts.services.membership import membership_end
 from accounts.services.wallet import credential_revoke
 from portal.audit import audit_record
 
@@ -52,10 +53,7 @@ def account_close(*, user: User, request: HttpRequest | None = None) -> User:
     original_phone = user.phone
 
     for membership in Membership.objects.filter(user=user, status=Membership.Status.ACTIVE):
-        membership.status = Membership.Status.ENDED
-        membership.ended_at = now
-        membership.end_reason = Membership.EndReason.CLOSED
-        membership.save(update_fields=["status", "ended_at", "end_reason"])
+        membership_end(membership=membership, reason=Membership.EndReason.CLOSED, actor=user)
     for credential in Credential.objects.filter(user=user, revoked_at__isnull=True):
         credential_revoke(credential=credential, reason=_("账号已注销"))
     MembershipApplication.objects.filter(

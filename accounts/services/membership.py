@@ -618,3 +618,36 @@ def transfer_withdraw(*, transfer: TransferRequest, user: User) -> TransferReque
         transfer=transfer,
     )
     return transfer
+
+
+@transaction.atomic
+def membership_end(*, membership: Membership, reason: str, actor: Any = None) -> Membership:
+    """End an active membership for ``reason`` (a ``Membership.EndReason`` other than a
+    transfer, which ``transfer_accept`` ends itself): its card is voided and the member's
+    timeline records the step. Idempotent: an ended membership is returned unchanged.
+    """
+    reason = Membership.EndReason(reason)
+    if reason == Membership.EndReason.TRANSFERRED:
+        raise ValidationError(_("转会请通过转会流程办理。"))
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=membership.pk)
+    )
+    if membership.status != Membership.Status.ACTIVE:
+        return membership
+    now = timezone.now()
+    membership.status = Membership.Status.ENDED
+    membership.ended_at = now
+    membership.end_reason = reason
+    membership.save(update_fields=["status", "ended_at", "end_reason"])
+    member_card_revoke(membership=membership, reason=str(reason.label))
+    _event(
+        user_id=membership.user_id,
+        kind=EventKind.ENDED,
+        organization=membership.organization,
+        actor=actor,
+        at=now,
+        note=str(reason.label),
+    )
+    return membership

@@ -144,3 +144,26 @@ def test_export_contains_the_owners_full_id_number(client, member):
     data = client.get("/api/me/export/").json()
     assert data["identity"]["id_number"] == id_number
     assert data["identity"]["member_id"].startswith("13")
+
+
+def test_closing_ends_the_membership_through_the_membership_service(member):
+    from accounts.models import MembershipEvent
+
+    account_close(user=member)
+    ended = MembershipEvent.objects.filter(user=member, kind=MembershipEvent.Kind.ENDED).get()
+    assert ended.note == "账号注销"
+    assert ended.organization.name == "石家庄重型装备制造有限公司工会"
+
+
+def test_membership_end_is_idempotent_and_leaves_transfers_to_their_flow(member):
+    from django.core.exceptions import ValidationError
+
+    from accounts.services.membership import membership_end
+
+    membership = Membership.objects.get(user=member)
+    with pytest.raises(ValidationError, match="转会"):
+        membership_end(membership=membership, reason=Membership.EndReason.TRANSFERRED)
+    membership_end(membership=membership, reason=Membership.EndReason.LEFT)
+    again = membership_end(membership=membership, reason=Membership.EndReason.LEFT)
+    assert again.status == "ended" and again.end_reason == "left"
+    assert Credential.objects.get(user=member).revoked_at is not None
