@@ -1,5 +1,8 @@
 """Demo content for 工会帮就业: employers and posts across Hebei, 李师傅 and 张强's résumés,
-李师傅's application with an interview invitation three days after he applied. Idempotent."""
+李师傅's application with an interview invitation three days after he applied. Idempotent.
+
+顺达物流 (三河市, 燕郊) is the employer to sign in as: 王经理, 13900000005 / the demo password,
+with its posts (one still a draft), the applications and the résumés open to employers."""
 
 from __future__ import annotations
 
@@ -9,10 +12,15 @@ from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.selectors.users import user_get_by_phone
+from accounts.services.auth import user_phone_mark_verified
 from accounts.services.users import user_create
-from jobs import services
+from jobs import selectors, services
 from jobs.models import Application, Employer, JobPost
 from regions.models import Region
+
+#: The demo employer account to sign in with (verified 顺达物流, 三河市燕郊).
+EMPLOYER_PHONE = "13900000005"
+EMPLOYER_NAME = "王经理（顺达物流招聘）"
 
 EMPLOYERS = [
     # name, region, contact, account phone
@@ -37,6 +45,21 @@ POSTS = [
         5,
         "五险一金、包住宿、月休4天",
         "驾驶9.6米厢式货车跑京津冀干线，车辆GPS全程监控，按趟计提成。另招装卸工若干名。",
+    ),
+    (
+        "廊坊顺达物流有限公司",
+        "叉车司机（燕郊分拨中心）",
+        "131082",
+        ["叉车证"],
+        ["叉车操作", "装卸货", "仓储物流"],
+        6000,
+        7500,
+        1,
+        "不限",
+        "全职",
+        4,
+        "五险一金、包住宿、夜班补贴",
+        "燕郊分拨中心装卸车、货物上架，两班倒，持N1叉车证。",
     ),
     (
         "廊坊京廊货运有限公司",
@@ -158,6 +181,19 @@ def seed(*, stdout) -> None:
             )
         services.employer_verify(actor=admin, employer=employer)
         employers[name] = employer
+    shunda = employers["廊坊顺达物流有限公司"]
+    manager = _user(EMPLOYER_PHONE, EMPLOYER_NAME)
+    user_phone_mark_verified(user=manager)
+    accounts = [manager, *shunda.users.exclude(pk=manager.pk)]
+    if not all(selectors.user_is_employer_of(user, shunda) for user in accounts):
+        services.employer_set_users(actor=admin, employer=shunda, users=accounts)
+    for employer in employers.values():
+        for account in employer.users.all():
+            if not selectors.user_is_employer_of(account, employer):
+                services.employer_set_users(
+                    actor=admin, employer=employer, users=list(employer.users.all())
+                )
+                break
     posts: dict[str, JobPost] = {}
     for (
         emp,
@@ -241,7 +277,7 @@ def seed(*, stdout) -> None:
         # The article's story: the invitation came three days after he applied.
         applied = timezone.now() - dt.timedelta(days=3)
         Application.objects.filter(pk=application.pk).update(created_at=applied)
-        hr = employers["廊坊顺达物流有限公司"].users.first()
+        hr = manager
         services.application_mark_viewed(actor=hr, application=application)
         services.application_invite(
             actor=hr,
@@ -251,7 +287,27 @@ def seed(*, stdout) -> None:
             place="三河市燕郊高新区顺达物流园2号楼调度室",
             contact="王经理 0316-5512351",
         )
+    # A draft 顺达 is still writing (employers draft, then publish).
+    if not JobPost.objects.filter(employer=shunda, title="仓库理货员").exists():
+        services.job_post_create(
+            actor=manager,
+            employer=shunda,
+            title="仓库理货员",
+            region=Region.objects.get(code="131082"),
+            skills=["理货", "扫码出入库"],
+            pay_min=4500,
+            pay_max=6000,
+            employment_type="全职",
+            headcount=2,
+            benefits="五险一金、工作餐",
+            description="燕郊仓出入库扫码、盘点，白班为主。",
+            valid_until=timezone.localdate() + dt.timedelta(days=30),
+        )
     stdout.write(
         "  jobs: 李师傅 applied to 顺达物流 and was invited to an interview; "
         "张强's résumé is matched"
+    )
+    stdout.write(
+        f"  jobs: employer {EMPLOYER_PHONE} / {DEMO_PASSWORD}  {EMPLOYER_NAME} "
+        "→ /jobs/manage/posts/"
     )

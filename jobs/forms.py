@@ -134,3 +134,95 @@ class InterviewForm(forms.Form):
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("offer", _("录用")), ("reject", _("不合适"))])
     note = forms.CharField(label=_("备注"), max_length=300, required=False)
+
+
+def _hebei_places():
+    return Region.objects.filter(
+        path__startswith="100000/130000/", level__in=[Region.Level.CITY, Region.Level.COUNTY]
+    ).order_by("code")
+
+
+class JobPostForm(forms.Form):
+    """A job post as an employer (or union staff on its behalf) fills it in on a phone.
+
+    Only shapes are checked here; the rules (pay order, validity, who may post for whom)
+    are the service's, whose Chinese messages the view puts on the fields."""
+
+    employer = forms.ModelChoiceField(label=_("用人单位"), queryset=None, empty_label=None)
+    title = forms.CharField(label=_("岗位名称"), max_length=60)
+    region = forms.ModelChoiceField(label=_("工作地点（市或县、市、区）"), queryset=None)
+    pay_min = forms.IntegerField(label=_("月薪下限（元）"), min_value=1, max_value=1000000)
+    pay_max = forms.IntegerField(label=_("月薪上限（元）"), min_value=1, max_value=1000000)
+    employment_type = forms.ChoiceField(label=_("用工形式"), choices=EmploymentType.choices)
+    headcount = forms.IntegerField(label=_("招聘人数"), min_value=1, max_value=10000, initial=1)
+    experience_years = forms.IntegerField(
+        label=_("最低工作年限"), min_value=0, max_value=50, initial=0
+    )
+    education = forms.ChoiceField(label=_("最低学历"), choices=Education.choices)
+    certificates = forms.CharField(
+        label=_("必备证书（如B2驾驶证、叉车证）"),
+        max_length=300,
+        required=False,
+        help_text=_LIST_HELP,
+    )
+    skills = forms.CharField(
+        label=_("技能要求"), max_length=300, required=False, help_text=_LIST_HELP
+    )
+    benefits = forms.CharField(label=_("福利待遇"), max_length=200, required=False)
+    valid_until = forms.DateField(
+        label=_("有效期至"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    description = forms.CharField(
+        label=_("岗位描述"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args, employers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employer"].queryset = employers
+        self.fields["region"].queryset = _hebei_places()
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("pay_min") is not None
+            and data.get("pay_max") is not None
+            and data["pay_min"] > data["pay_max"]
+        ):
+            self.add_error("pay_max", _("月薪下限不能高于上限。"))
+        return data
+
+    @staticmethod
+    def initial_for(post) -> dict:
+        return {
+            "employer": post.employer_id,
+            "title": post.title,
+            "region": post.region_id,
+            "pay_min": post.pay_min,
+            "pay_max": post.pay_max,
+            "employment_type": post.employment_type,
+            "headcount": post.headcount,
+            "experience_years": post.experience_years,
+            "education": post.education,
+            "certificates": "、".join(post.certificates),
+            "skills": "、".join(post.skills),
+            "benefits": post.benefits,
+            "valid_until": post.valid_until,
+            "description": post.description,
+        }
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("employer", None)
+        return data
+
+
+class ResumeSearchForm(forms.Form):
+    q = forms.CharField(label=_("关键词（职位、技能、证书）"), max_length=60, required=False)
+    city = forms.ChoiceField(label=_("期望城市"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["city"].choices = [("", _("不限"))] + [(c.code, c.name) for c in _cities()]

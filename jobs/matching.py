@@ -26,8 +26,9 @@ import functools
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import rjieba
@@ -361,6 +362,14 @@ class ResumeDoc:
         return cities
 
 
+def occupation_key(resume: ResumeDoc) -> tuple[str, ...]:
+    """Résumés with the same key share their candidate posts and occupation fit, so the
+    batch path scores them together (the nightly refresh orders its chunks by it)."""
+    titles = resume.seeker_titles()
+    codes = sorted({c for c in map(normalise_title, titles) if c})
+    return tuple(codes) if codes else ("", *titles)
+
+
 def resume_missing_fields(resume: ResumeDoc) -> list[str]:
     """What a résumé lacks before matching can say anything useful (empty when ready)."""
     missing = []
@@ -634,42 +643,99 @@ class JobIndex:
         query = self.vectorizer.transform([resume_text(resume)]).toarray().ravel()
         return (self.text @ query).astype(np.float64)
 
-    def score_all(self, resume: ResumeDoc) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(row indices, scores 0–100, text similarity) for every candidate post, vectorised."""
-        seeker_occ = resume.occupation_codes()
-        rows, table = self._candidates(seeker_occ)
-        if not len(rows):
-            return rows, np.zeros(0), np.zeros(0)
-        occ_ids = self.occ[rows]
-        occ = table[occ_ids] if table is not None else np.zeros(len(rows))
-        unknown = (occ_ids == UNKNOWN_OCC) if table is not None else np.ones(len(rows), bool)
-        if unknown.any():
-            occ[unknown] = UNKNOWN_TITLE_SCALE * self._title_similarity(
-                resume.seeker_titles(), rows[unknown]
-            )
-        cities = [self._cities.get(c) for c in resume.cities()]
-        county = self._cities.get(f"{resume.city}/{resume.county}") if resume.county else None
-        loc = np.where(
-            np.isin(self.city[rows], [c for c in cities if c is not None]), LOC_CITY, LOC_PROVINCE
+    def _blocks(
+        self, resumes: Sequence[ResumeDoc], block: int
+    ) -> Iterator[tuple[list[int], np.ndarray, np.ndarray, Any]]:
+        """Yield (résumé positions, candidate rows, occupation fit B × C, the candidates'
+        TF-IDF transposed) in blocks of at most ``block`` résumés.
+
+        Résumés are grouped by the occupations their titles normalise to, which decide the
+        candidate posts and their occupation fit; only posts outside the taxonomy depend on
+        the titles themselves (bigram similarity), computed once per distinct title set.
+        Candidates no résumé of the group can score above zero on are dropped."""
+        groups: dict[tuple[str, ...], list[int]] = {}
+        for i, resume in enumerate(resumes):
+            groups.setdefault(occupation_key(resume), []).append(i)
+        for key, members in groups.items():
+            codes = set() if key[:1] == ("",) else set(key)
+            rows, table = self._candidates(codes)
+            if not len(rows):
+                continue
+            occ_ids = self.occ[rows]
+            if table is None:
+                base, unknown = np.zeros(len(rows)), np.ones(len(rows), dtype=bool)
+            else:
+                base, unknown = table[occ_ids], occ_ids == UNKNOWN_OCC
+            titles_of = {i: tuple(resumes[i].seeker_titles()) for i in members}
+            sims: dict[tuple[str, ...], np.ndarray] = {}
+            keep = base > 0
+            if unknown.any():
+                for titles in dict.fromkeys(titles_of.values()):
+                    sims[titles] = self._title_similarity(titles, rows[unknown])
+                some = np.zeros(int(unknown.sum()), dtype=bool)
+                for sim in sims.values():
+                    some |= sim > 0
+                keep[unknown] = some
+                sims = {t: sim[some] for t, sim in sims.items()}
+            rows, base, unknown = rows[keep], base[keep], unknown[keep]
+            if not len(rows):
+                continue
+            text_t = self.text[rows].T.tocsr()
+            for start in range(0, len(members), block):
+                part = members[start : start + block]
+                occ = np.repeat(base[None, :], len(part), axis=0)
+                if unknown.any():
+                    for j, i in enumerate(part):
+                        occ[j, unknown] = UNKNOWN_TITLE_SCALE * sims[titles_of[i]]
+                yield part, rows, occ, text_t
+
+    def _score_block(
+        self, resumes: Sequence[ResumeDoc], rows: np.ndarray, occ: np.ndarray, text_t: Any
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Scores (B × C, 0–100) and text similarity of B résumés against C candidate posts
+        (``rows``, occupation fit ``occ`` B × C; ``text_t`` = the candidates' TF-IDF,
+        transposed).
+
+        Every signal is a vectorised mask or bonus over the whole block, and one sparse
+        product gives the text part; elementwise the arithmetic is that of ``Components.score``
+        in the same order, so one résumé alone or in a batch gets bit-identical scores."""
+        b = len(resumes)
+        city, county = self.city[rows], self.county[rows]
+        # Location: county before city before province.
+        wanted = np.zeros((b, len(self._cities) + 1), dtype=bool)
+        home = np.full((b, 1), -1, dtype=np.int64)
+        for i, resume in enumerate(resumes):
+            ids = [x for x in map(self._cities.get, resume.cities()) if x is not None]
+            wanted[i, ids] = True
+            if resume.county:
+                cid = self._cities.get(f"{resume.city}/{resume.county}")
+                home[i, 0] = -1 if cid is None else cid
+        loc = np.where(wanted[:, city], LOC_CITY, LOC_PROVINCE)
+        loc = np.where((county[None, :] == home) & (home >= 0), LOC_COUNTY, loc)
+        # Employment type: any of the wanted ones (none wanted = any will do).
+        types = np.zeros((b, len(self._types) + 1), dtype=bool)
+        for i, resume in enumerate(resumes):
+            if resume.employment_types:
+                ids = [x for x in map(self._types.get, resume.employment_types) if x is not None]
+                types[i, ids] = True
+            else:
+                types[i, :] = True
+        etype = types[:, self.etype[rows]].astype(np.float64)
+        # Pay: the post's maximum against the expected pay.
+        expected = np.array([[r.expected_pay or 0] for r in resumes], dtype=np.float64)
+        has_pay = expected > 0
+        safe = np.where(has_pay, expected, 1.0)
+        pay = np.where(
+            has_pay, np.clip(1.0 - (safe - self.pay_top[rows]) / (0.3 * safe), 0, 1), 1.0
         )
-        if county is not None:
-            loc = np.where(self.county[rows] == county, LOC_COUNTY, loc)
-        if resume.employment_types:
-            wanted = [self._types.get(t) for t in resume.employment_types]
-            etype = np.isin(self.etype[rows], [t for t in wanted if t is not None]).astype(float)
-        else:
-            etype = np.ones(len(rows))
-        if resume.expected_pay:
-            pay = np.clip(
-                1.0 - (resume.expected_pay - self.pay_top[rows]) / (0.3 * resume.expected_pay), 0, 1
-            )
-        else:
-            pay = np.ones(len(rows))
-        exp = np.clip(1.0 - 0.5 * (self.exp[rows] - resume.experience_years), 0, 1)
-        gap = self.edu[rows].astype(np.int16) - education_level(resume.education)
+        years = np.array([[r.experience_years] for r in resumes], dtype=np.float64)
+        exp = np.clip(1.0 - 0.5 * (self.exp[rows][None, :] - years), 0, 1)
+        levels = np.array([[education_level(r.education)] for r in resumes], dtype=np.int16)
+        gap = self.edu[rows].astype(np.int16)[None, :] - levels
         edu = np.where(gap <= 0, 1.0, np.where(gap == 1, 0.25, 0.0))
-        text = self.text_scores(resume)[rows]
-        self_text = text
+        # Text: one sparse product for the block.
+        query = self.vectorizer.transform([resume_text(r) for r in resumes])
+        text = np.asarray((query @ text_t).toarray(), dtype=np.float32).astype(np.float64)
         fit = (
             W_LOCATION * loc
             + W_TYPE * etype
@@ -679,39 +745,70 @@ class JobIndex:
             + W_TEXT * text
         ) / _W_SUM
         score = occ * (OCC_BASE + (1 - OCC_BASE) * fit)
-        if self.certs.nnz:
-            held = certificates_held(resume.certificates)
-            lacking = np.ones(self.certs.shape[1], dtype=np.float32)
-            for cert in held:
-                cid = self._certs.get(cert)
-                if cid is not None:
-                    lacking[cid] = 0
-            missing = (self.certs @ lacking)[rows] > 0
+        # Certificates: a hard requirement (the score keeps a small share when one is missing).
+        certs = self.certs[rows]
+        if certs.nnz:
+            lacking = np.ones((b, self.certs.shape[1]), dtype=np.float32)
+            for i, resume in enumerate(resumes):
+                ids = list(map(self._certs.get, certificates_held(resume.certificates)))
+                lacking[i, [x for x in ids if x is not None]] = 0
+            missing = np.asarray(certs @ lacking.T).T > 0
             score = np.where(missing, score * MISSING_CERT_FACTOR, score)
-        return rows, np.round(100.0 * score, 4), self_text
+        return np.round(100.0 * score, 4), text
+
+    def rank_rows(
+        self,
+        resumes: Sequence[ResumeDoc],
+        *,
+        top: int = 50,
+        min_score: float = 0.0,
+        block: int = 256,
+    ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """The best ``top`` posts for each résumé as (post rows, scores, text similarity),
+        best first, ties broken by row (stable). Résumés are grouped by occupation (see
+        ``_blocks``), each group scored in blocks of ``block`` résumés as matrix operations
+        and cut to the top with ``argpartition``; the single-résumé path is a block of one.
+        ``min_score`` ≥ 0: only scores above it are kept."""
+        empty = (np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
+        out: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = [empty] * len(resumes)
+        if not len(self.jobs):
+            return out
+        for part, rows, occ, text_t in self._blocks(resumes, block):
+            scores, texts = self._score_block([resumes[i] for i in part], rows, occ, text_t)
+            k = min(top, len(rows))
+            if k < len(rows):
+                cut = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+                floor = np.take_along_axis(scores, cut, axis=1).min(axis=1)
+            else:
+                floor = np.full(len(part), -np.inf)
+            for j, i in enumerate(part):
+                s = scores[j]
+                # Everything tied with the k-th score competes; the row breaks ties.
+                pick = np.flatnonzero((s >= floor[j]) & (s > min_score))
+                order = pick[np.lexsort((pick, -s[pick]))][:top]
+                out[i] = (rows[order], s[order], texts[j, order])
+        return out
+
+    def explain_row(self, resume: ResumeDoc, row: int, score: float, text: float) -> Match:
+        job = self.jobs[row]
+        match = explain(resume, job, pair_components(resume, job, text=text))
+        match.score = score
+        return match
+
+    def score_all(self, resume: ResumeDoc) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(row indices, scores 0–100, text similarity) of the posts that can score above 0."""
+        for _part, rows, occ, text_t in self._blocks([resume], 1):
+            scores, texts = self._score_block([resume], rows, occ, text_t)
+            return rows, scores[0], texts[0]
+        return np.zeros(0, np.int64), np.zeros(0), np.zeros(0)
 
     def rank(self, resume: ResumeDoc, *, top: int = 10, min_score: float = 0.0) -> list[Match]:
         """The best ``top`` posts for ``resume``, explained; ties broken by position (stable)."""
-        rows, scores, texts = self.score_all(resume)
-        keep = scores > min_score
-        rows, scores, texts = rows[keep], scores[keep], texts[keep]
-        if not len(rows):
-            return []
-        if len(rows) > top:
-            cut = np.argpartition(-scores, top - 1)[:top]
-            threshold = scores[cut].min()
-            pick = np.flatnonzero(scores >= threshold)
-        else:
-            pick = np.arange(len(rows))
-        order = pick[np.lexsort((rows[pick], -scores[pick]))][:top]
-        text = texts[order]
-        result = []
-        for i, pos in enumerate(order):
-            job = self.jobs[rows[pos]]
-            match = explain(resume, job, pair_components(resume, job, text=float(text[i])))
-            match.score = float(scores[pos])
-            result.append(match)
-        return result
+        [(rows, scores, texts)] = self.rank_rows([resume], top=top, min_score=min_score)
+        return [
+            self.explain_row(resume, int(r), float(s), float(t))
+            for r, s, t in zip(rows, scores, texts, strict=True)
+        ]
 
     def rank_resumes(
         self, job: JobDoc, resumes: Sequence[ResumeDoc], *, top: int = 50

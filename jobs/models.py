@@ -65,7 +65,8 @@ class JobPost(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
         PUBLISHED = "published", _("招聘中")
-        TAKEN_DOWN = "taken_down", _("已下架")
+        CLOSED = "closed", _("已关闭")  # by the employer; it may publish it again
+        TAKEN_DOWN = "taken_down", _("已下架")  # by union staff; only they may publish it again
 
     employer = models.ForeignKey(
         Employer, verbose_name=_("用人单位"), on_delete=models.PROTECT, related_name="posts"
@@ -169,6 +170,10 @@ class Resume(models.Model):
     )
     match_missing = models.JSONField(_("缺少的信息"), default=list, blank=True)
     matched_at = models.DateTimeField(_("匹配时间"), null=True, blank=True)
+    #: The Celery worker that last matched it (operations: who did which refresh chunk).
+    matched_by = models.CharField(
+        _("匹配进程"), max_length=150, blank=True, default="", db_default=""
+    )
     #: Raised on every save; a matching task for an older revision drops its results.
     revision = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -187,6 +192,9 @@ class MatchResult(models.Model):
     score = models.FloatField(_("匹配度"))
     reasons = models.JSONField(_("匹配理由"), default=list)
     gaps = models.JSONField(_("不足"), default=list)
+    #: TF-IDF similarity of the pair, kept so the reasons can be written when a member looks
+    #: (the nightly refresh stores scores only; ``reasons``/``gaps`` are then empty).
+    text_score = models.FloatField(_("文本相似度"), default=0.0, db_default=0.0)
     computed_at = models.DateTimeField(_("计算时间"), auto_now=True)
 
     class Meta:

@@ -50,23 +50,47 @@ def job_post_get_public(*, id: int) -> JobPost:
     return post
 
 
+def employers_of_user(*, user: Any) -> QuerySet[Employer]:
+    """The employers ``user`` acts for: listed among the employer's accounts and holding
+    the employer role (``Action.JOBS_POST``) over the employer's region."""
+    if not getattr(user, "is_authenticated", False):
+        return Employer.objects.none()
+    return Employer.objects.filter(users=user).filter(region_scope_q(user, Action.JOBS_POST))
+
+
+def user_is_employer_of(user: Any, employer: Employer) -> bool:
+    return employers_of_user(user=user).filter(pk=employer.pk).exists()
+
+
+def user_is_verified_employer(user: Any) -> bool:
+    """Whether ``user`` acts for a verified employer; read once per user object (a request)."""
+    cached = getattr(user, "_jobs_verified_employer", None)
+    if cached is None:
+        cached = employers_of_user(user=user).filter(verified_at__isnull=False).exists()
+        if getattr(user, "is_authenticated", False):
+            user._jobs_verified_employer = cached
+    return cached
+
+
 def manageable_posts_q(user: Any) -> Q:
     """Posts ``user`` may manage: their employer's, or any in their moderation scope."""
     if not getattr(user, "is_authenticated", False):
         return Q(pk__in=[])
-    return Q(employer__users=user) | region_scope_q(user, Action.JOBS_MODERATE)
+    return Q(employer__in=employers_of_user(user=user).values("pk")) | region_scope_q(
+        user, Action.JOBS_MODERATE
+    )
 
 
 def job_post_list_for_manager(*, user: Any) -> QuerySet[JobPost]:
     return (
         JobPost.objects.filter(manageable_posts_q(user))
-        .select_related("employer", "region")
-        .distinct()
+        .select_related("employer", "region", "region__parent")
         .order_by("-updated_at", "-pk")
     )
 
 
 def job_post_get_for_manager(*, user: Any, id: int) -> JobPost:
+    """A post the user may manage; Http404 for missing and forbidden alike."""
     post = job_post_list_for_manager(user=user).filter(pk=id).first()
     if post is None:
         raise Http404
@@ -78,13 +102,79 @@ def user_can_manage_post(user: Any, post: JobPost) -> bool:
         return False
     if user_can(user, Action.JOBS_MODERATE, region=post.region):
         return True
-    return post.employer.users.filter(pk=user.pk).exists()
+    return user_is_employer_of(user, post.employer)
+
+
+def user_can_moderate_post(user: Any, post: JobPost) -> bool:
+    return user_can(user, Action.JOBS_MODERATE, region=post.region)
+
+
+def user_may_browse_resumes(user: Any) -> bool:
+    """Verified employers and union staff with a jobs scope (for menus and the list page)."""
+    return user_is_verified_employer(user) or user_can(user, Action.JOBS_MODERATE)
 
 
 def employers_for_user(*, user: Any) -> QuerySet[Employer]:
-    return Employer.objects.filter(
-        Q(users=user) | region_scope_q(user, Action.JOBS_MODERATE)
-    ).distinct()
+    """Employers ``user`` may post for: their own, or any in their moderation scope."""
+    if not getattr(user, "is_authenticated", False):
+        return Employer.objects.none()
+    return (
+        Employer.objects.filter(
+            Q(pk__in=employers_of_user(user=user).values("pk"))
+            | region_scope_q(user, Action.JOBS_MODERATE)
+        )
+        .select_related("region")
+        .order_by("name")
+    )
+
+
+def employer_of_post(*, post: JobPost) -> QuerySet[Employer]:
+    return Employer.objects.filter(pk=post.employer_id)
+
+
+def resume_list_for_viewer(*, user: Any, q: str = "", city_code: str = "") -> QuerySet[Resume]:
+    """Résumés ``user`` may browse: those "open to verified employers", to a verified
+    employer anywhere and to union staff within their region scope (``Action.JOBS_MODERATE``).
+    A résumé set to "only when I apply" is never listed: an employer sees it only as the
+    snapshot in that member's application. Incomplete résumés and closed accounts are left
+    out. Filters: a keyword over titles, skills, certificates and summary; a desired city."""
+    if not getattr(user, "is_authenticated", False):
+        return Resume.objects.none()
+    if user_is_verified_employer(user):
+        scope = Q()
+    elif user_can(user, Action.JOBS_MODERATE):
+        scope = region_scope_q(user, Action.JOBS_MODERATE)
+    else:
+        return Resume.objects.none()
+    resumes = (
+        Resume.objects.filter(scope, visibility=Resume.Visibility.EMPLOYERS)
+        .exclude(match_state=Resume.MatchState.INCOMPLETE)
+        .filter(user__is_active=True, user__closed_at__isnull=True)
+        .select_related("user", "region", "region__parent")
+        .order_by("-updated_at", "-pk")
+    )
+    for term in q.split()[:5]:
+        resumes = resumes.filter(
+            Q(desired_titles__icontains=term)
+            | Q(skills__icontains=term)
+            | Q(certificates__icontains=term)
+            | Q(work_history__icontains=term)
+            | Q(summary__icontains=term)
+        )
+    if city_code:
+        resumes = resumes.filter(
+            Q(desired_city_codes__icontains=city_code) | Q(region__path__contains=f"/{city_code}/")
+        )
+    return resumes
+
+
+def resume_get_for_viewer(*, user: Any, id: int) -> Resume:
+    """An open résumé the user may see (see ``resume_list_for_viewer``); Http404 for
+    missing, "only when I apply" and out-of-scope alike."""
+    resume = resume_list_for_viewer(user=user).filter(pk=id).first()
+    if resume is None:
+        raise Http404
+    return resume
 
 
 def resume_for_user(*, user: Any) -> Resume | None:
@@ -104,13 +194,19 @@ def resume_get_for_user(*, user: Any, id: int) -> Resume:
 
 
 def match_list_for_user(*, user: Any, limit: int = 20) -> list[MatchResult]:
-    """The member's recommendations on still-active posts, best first."""
+    """The member's recommendations on still-active posts, best first, each with its
+    reasons (written now for results the nightly refresh stored as scores only)."""
+    from jobs.services.matching import match_explain
+
     active = active_posts().values("pk")
-    return list(
+    matches = list(
         MatchResult.objects.filter(resume__user=user, post__in=active, score__gt=0)
-        .select_related("post", "post__employer", "post__region")
+        .select_related("resume", "resume__region", "post", "post__employer", "post__region")
         .order_by("-score", "post_id")[:limit]
     )
+    if matches:
+        match_explain(resume=matches[0].resume, matches=matches)
+    return matches
 
 
 def application_list_for_user(*, user: Any) -> QuerySet[Application]:

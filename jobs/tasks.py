@@ -5,8 +5,12 @@ from __future__ import annotations
 from celery import chord, group, shared_task
 from django.db import OperationalError
 
-from jobs.models import Resume
-from jobs.services import job_post_match, matching_refresh_chunk, resume_match
+from jobs.services import (
+    job_post_match,
+    matching_refresh_chunk,
+    matching_refresh_plan,
+    resume_match,
+)
 
 REFRESH_CHUNK = 500
 _RETRY = {
@@ -29,9 +33,10 @@ def match_post(post_id: int) -> int:
     return job_post_match(post_id=post_id)
 
 
-@shared_task(soft_time_limit=600, time_limit=660, **_RETRY)
-def refresh_chunk(resume_ids: list[int]) -> int:
-    return matching_refresh_chunk(resume_ids=resume_ids)
+@shared_task(bind=True, soft_time_limit=600, time_limit=660, **_RETRY)
+def refresh_chunk(self, resume_ids: list[int]) -> int:
+    """One chunk of the nightly refresh; the worker's name is kept on each résumé."""
+    return matching_refresh_chunk(resume_ids=resume_ids, worker=self.request.hostname or "")
 
 
 @shared_task
@@ -41,13 +46,10 @@ def refresh_done(counts: list[int]) -> int:
 
 @shared_task(soft_time_limit=120, time_limit=180, **_RETRY)
 def nightly_refresh(chunk: int = REFRESH_CHUNK) -> int:
-    """Split every complete résumé into chunks that any worker can take (a chord)."""
-    ids = list(
-        Resume.objects.exclude(match_state=Resume.MatchState.INCOMPLETE)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    chunks = [ids[i : i + chunk] for i in range(0, len(ids), chunk)]
+    """Split every complete résumé into chunks (ordered by occupation, so each chunk
+    batches well) that any worker can take: a chord, or a plain group without a result
+    backend."""
+    chunks = matching_refresh_plan(chunk=chunk)
     if not chunks:
         return 0
     signatures = group(refresh_chunk.s(part) for part in chunks)

@@ -16,6 +16,12 @@ urlpatterns = [
     path(
         "applications/<int:pk>/withdraw/", views.application_withdraw, name="application_withdraw"
     ),
+    path("manage/posts/", views.manage_posts, name="manage_posts"),
+    path("manage/posts/new/", views.manage_post_new, name="manage_post_new"),
+    path("manage/posts/<int:pk>/", views.manage_post_edit, name="manage_post_edit"),
+    path("manage/posts/<int:pk>/action/", views.manage_post_action, name="manage_post_action"),
+    path("manage/resumes/", views.manage_resumes, name="manage_resumes"),
+    path("manage/resumes/<int:pk>/", views.manage_resume, name="manage_resume"),
     path("manage/applications/", views.manage_applications, name="manage_applications"),
     path("manage/applications/<int:pk>/", views.manage_application, name="manage_application"),
 ]

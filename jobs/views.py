@@ -12,7 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jobs import selectors, services
-from jobs.forms import DecisionForm, InterviewForm, JobSearchForm, ResumeForm
+from jobs.forms import (
+    DecisionForm,
+    InterviewForm,
+    JobPostForm,
+    JobSearchForm,
+    ResumeForm,
+    ResumeSearchForm,
+)
 from jobs.models import Application
 from regions.selectors import region_tree
 
@@ -183,3 +190,151 @@ def manage_application(request: HttpRequest, pk: int) -> HttpResponse:
             "decision_form": decision_form,
         },
     )
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _employers_or_404(user):
+    employers = selectors.employers_for_user(user=user)
+    if not employers.exists():
+        raise Http404
+    return employers
+
+
+@login_required
+def manage_posts(request: HttpRequest) -> HttpResponse:
+    """An employer's own posts (union staff: the posts in their region), newest first."""
+    _employers_or_404(request.user)
+    page = Paginator(selectors.job_post_list_for_manager(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "jobs/manage_post_list.html",
+        {
+            "page": page,
+            "is_verified_employer": selectors.user_is_verified_employer(request.user),
+            "may_browse_resumes": selectors.user_may_browse_resumes(request.user),
+        },
+    )
+
+
+@login_required
+def manage_post_new(request: HttpRequest) -> HttpResponse:
+    employers = _employers_or_404(request.user)
+    form = JobPostForm(
+        request.POST or None,
+        employers=employers,
+        initial={"education": "不限", "employment_type": "全职", "headcount": 1},
+    )
+    if request.method == "POST" and form.is_valid():
+        publish = request.POST.get("action") == "publish"
+        try:
+            post = services.job_post_create(
+                actor=request.user,
+                employer=form.cleaned_data["employer"],
+                publish=publish,
+                **form.service_data(),
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(
+                request, _("岗位已发布，正在为您匹配求职者。") if publish else _("草稿已保存。")
+            )
+            return redirect("jobs:manage_post_edit", pk=post.pk)
+    return render(request, "jobs/manage_post_form.html", {"form": form, "post": None})
+
+
+@login_required
+def manage_post_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    post = selectors.job_post_get_for_manager(user=request.user, id=pk)
+    employers = selectors.employer_of_post(post=post)  # the employer stays; shown, not changed
+    form = JobPostForm(
+        request.POST or None, employers=employers, initial=JobPostForm.initial_for(post)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.job_post_update(actor=request.user, post=post, **form.service_data())
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("岗位已保存。"))
+            return redirect("jobs:manage_post_edit", pk=post.pk)
+    return render(
+        request,
+        "jobs/manage_post_form.html",
+        {
+            "form": form,
+            "post": post,
+            "may_moderate": selectors.user_can_moderate_post(request.user, post),
+        },
+    )
+
+
+@login_required
+@require_POST
+def manage_post_action(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish, close (employer) or take down (union staff) a post."""
+    post = selectors.job_post_get_for_manager(user=request.user, id=pk)
+    action = request.POST.get("action")
+    calls = {
+        "publish": (
+            lambda: services.job_post_publish(actor=request.user, post=post),
+            _("岗位已发布，正在为您匹配求职者。"),
+        ),
+        "close": (
+            lambda: services.job_post_close(actor=request.user, post=post),
+            _("岗位已关闭，不再接受投递。"),
+        ),
+        "take_down": (
+            lambda: services.job_post_take_down(
+                actor=request.user, post=post, reason=request.POST.get("reason", "")
+            ),
+            _("岗位已下架。"),
+        ),
+    }
+    if action not in calls:
+        messages.error(request, _("未知的操作。"))
+        return redirect("jobs:manage_post_edit", pk=pk)
+    call, done = calls[action]
+    try:
+        call()
+    except ValidationError as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    return redirect("jobs:manage_post_edit", pk=pk)
+
+
+@login_required
+def manage_resumes(request: HttpRequest) -> HttpResponse:
+    """Verified employers and union staff browse the résumés open to them."""
+    if not selectors.user_may_browse_resumes(request.user):
+        raise Http404
+    form = ResumeSearchForm(request.GET or None)
+    filters = {}
+    if form.is_bound and form.is_valid():
+        filters = {"q": form.cleaned_data["q"], "city_code": form.cleaned_data["city"]}
+    resumes = selectors.resume_list_for_viewer(user=request.user, **filters)
+    page = Paginator(resumes, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "jobs/manage_resume_list.html",
+        {"form": form, "page": page, "querystring": query.urlencode()},
+    )
+
+
+@login_required
+def manage_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    resume = selectors.resume_get_for_viewer(user=request.user, id=pk)
+    return render(request, "jobs/manage_resume_detail.html", {"resume": resume})

@@ -99,6 +99,14 @@ class MatchOutputSerializer(serializers.ModelSerializer):
         fields = ["score", "reasons", "gaps", "post"]
 
 
+class RecommendationsOutputSerializer(serializers.Serializer):
+    """The member's recommendations: the matching state, what the résumé lacks, the matches."""
+
+    state = serializers.CharField()
+    missing = serializers.ListField(child=serializers.CharField())
+    results = MatchOutputSerializer(many=True)
+
+
 class ApplicationOutputSerializer(serializers.ModelSerializer):
     post = JobPostOutputSerializer()
 

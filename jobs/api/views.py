@@ -17,6 +17,7 @@ from jobs.api.serializers import (
     JobFilterSerializer,
     JobPostOutputSerializer,
     MatchOutputSerializer,
+    RecommendationsOutputSerializer,
     ResumeSerializer,
 )
 from jobs.models import JobPost
@@ -75,7 +76,7 @@ class MyResumeApi(APIView):
 class MyRecommendationsApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=MatchOutputSerializer(many=True))
+    @extend_schema(responses=RecommendationsOutputSerializer)
     def get(self, request):
         resume = selectors.resume_for_user(user=request.user)
         matches = selectors.match_list_for_user(user=request.user) if resume else []

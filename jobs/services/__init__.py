@@ -10,32 +10,44 @@ from jobs.services.applications import (
 from jobs.services.matching import (
     job_post_match,
     matching_refresh_chunk,
+    matching_refresh_plan,
     resume_match,
 )
 from jobs.services.posts import (
+    POST_FIELDS,
     employer_create,
+    employer_set_users,
     employer_verify,
+    job_post_close,
     job_post_create,
+    job_post_may_create,
     job_post_publish,
     job_post_take_down,
     job_post_update,
+    job_post_validate,
 )
 from jobs.services.resumes import resume_save
 
 __all__ = [
+    "POST_FIELDS",
     "application_decide",
     "application_invite",
     "application_mark_viewed",
     "application_submit",
     "application_withdraw",
     "employer_create",
+    "employer_set_users",
     "employer_verify",
+    "job_post_close",
     "job_post_create",
     "job_post_match",
+    "job_post_may_create",
     "job_post_publish",
     "job_post_take_down",
     "job_post_update",
+    "job_post_validate",
     "matching_refresh_chunk",
+    "matching_refresh_plan",
     "resume_match",
     "resume_save",
 ]

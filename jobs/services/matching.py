@@ -12,7 +12,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jobs.matching import JobDoc, JobIndex, Match, ResumeDoc, resume_missing_fields
+from jobs.matching import (
+    JobDoc,
+    JobIndex,
+    Match,
+    ResumeDoc,
+    explain,
+    occupation_key,
+    pair_components,
+    resume_missing_fields,
+)
 from jobs.models import JobPost, MatchResult, Resume
 from jobs.selectors import active_posts
 from portal.notifications import notify
@@ -102,28 +111,31 @@ def job_index() -> JobIndex:
         return _cached["index"]
 
 
-def _upsert(resume_id: int, matches: list[Match]) -> None:
-    now = timezone.now()
-    rows = [
-        MatchResult(
-            resume_id=resume_id,
-            post_id=int(m.job_id),
-            score=m.score,
-            reasons=m.reasons,
-            gaps=m.gaps,
-            computed_at=now,
-        )
-        for m in matches
-    ]
+def _upsert(resume_ids: list[int], rows: list[MatchResult]) -> None:
+    """Upsert ``rows`` (unique on résumé and post) and drop the résumés' other results.
+
+    Every upserted row gets a fresh ``computed_at`` (auto_now), so what is older than the
+    start of this call is stale. Callers hold the résumés' row locks."""
+    started = timezone.now()
     MatchResult.objects.bulk_create(
         rows,
+        batch_size=2000,
         update_conflicts=True,
         unique_fields=["resume", "post"],
-        update_fields=["score", "reasons", "gaps", "computed_at"],
+        update_fields=["score", "reasons", "gaps", "text_score", "computed_at"],
     )
-    MatchResult.objects.filter(resume_id=resume_id).exclude(
-        post_id__in=[int(m.job_id) for m in matches]
-    ).delete()
+    MatchResult.objects.filter(resume_id__in=resume_ids, computed_at__lt=started).delete()
+
+
+def _result(resume_id: int, match: Match, text: float) -> MatchResult:
+    return MatchResult(
+        resume_id=resume_id,
+        post_id=int(match.job_id),
+        score=match.score,
+        reasons=match.reasons,
+        gaps=match.gaps,
+        text_score=text,
+    )
 
 
 @transaction.atomic
@@ -145,8 +157,15 @@ def resume_match(*, resume_id: int, revision: int | None = None) -> int:
         MatchResult.objects.filter(resume=resume).delete()
         resume.match_state, resume.match_missing = Resume.MatchState.INCOMPLETE, missing
     else:
-        matches = job_index().rank(doc, top=TOP_N, min_score=0.0)
-        _upsert(resume.pk, matches)
+        index = job_index()
+        [(rows, scores, texts)] = index.rank_rows([doc], top=TOP_N)
+        _upsert(
+            [resume.pk],
+            [
+                _result(resume.pk, index.explain_row(doc, int(r), float(sc), float(t)), float(t))
+                for r, sc, t in zip(rows, scores, texts, strict=True)
+            ],
+        )
         resume.match_state, resume.match_missing = Resume.MatchState.DONE, []
         resume.matched_at = timezone.now()
     resume.save(update_fields=["match_state", "match_missing", "matched_at"])
@@ -206,11 +225,91 @@ def job_post_match(*, post_id: int) -> int:
     return notified
 
 
-def matching_refresh_chunk(*, resume_ids: list[int]) -> int:
-    """Re-match a chunk of résumés (the nightly refresh); each résumé in its own transaction,
-    so a failure retries only what is left. Returns how many were matched."""
-    done = 0
-    for resume_id in resume_ids:
-        if resume_match(resume_id=resume_id) >= 0:
-            done += 1
-    return done
+def matching_refresh_plan(*, chunk: int) -> list[list[int]]:
+    """The nightly refresh's chunks: every résumé that can be matched, ordered by
+    occupation so that each chunk holds few occupation groups (the batch path scores a
+    group as one matrix product), cut into chunks of ``chunk`` ids."""
+    keyed = []
+    for pk, desired, history in (
+        Resume.objects.exclude(match_state=Resume.MatchState.INCOMPLETE)
+        .order_by("pk")
+        .values_list("pk", "desired_titles", "work_history")
+        .iterator(chunk_size=5000)
+    ):
+        doc = ResumeDoc(
+            id=str(pk),
+            desired_titles=tuple(desired or ()),
+            history_titles=tuple(h["title"] for h in history or () if h.get("title")),
+        )
+        keyed.append((occupation_key(doc), pk))
+    keyed.sort()
+    ids = [pk for _key, pk in keyed]
+    return [ids[i : i + chunk] for i in range(0, len(ids), chunk)]
+
+
+def matching_refresh_chunk(*, resume_ids: list[int], worker: str = "") -> int:
+    """Re-match a chunk of résumés (the nightly refresh) in one batch: the chunk is ranked
+    as matrix products against the post index, then its results are upserted in one
+    transaction under the résumés' row locks. Scores only: the reasons are written when a
+    member looks (``match_explain``). Idempotent; a résumé saved meanwhile (new revision)
+    is left to its own matching task. Returns how many résumés were matched."""
+    resumes = list(
+        Resume.objects.filter(pk__in=resume_ids)
+        .exclude(match_state=Resume.MatchState.INCOMPLETE)
+        .select_related("region")
+        .order_by("pk")
+    )
+    docs = [resume_doc(r) for r in resumes]
+    ready = [i for i, d in enumerate(docs) if not resume_missing_fields(d)]
+    index = job_index()
+    ranked = index.rank_rows([docs[i] for i in ready], top=TOP_N)
+    revisions = {resumes[i].pk: resumes[i].revision for i in ready}
+    with transaction.atomic():
+        current = dict(
+            Resume.objects.select_for_update()
+            .filter(pk__in=list(revisions))
+            .order_by("pk")
+            .values_list("pk", "revision")
+        )
+        now = timezone.now()
+        done: list[int] = []
+        rows: list[MatchResult] = []
+        for i, (post_rows, scores, texts) in zip(ready, ranked, strict=True):
+            pk = resumes[i].pk
+            if current.get(pk) != revisions[pk]:
+                continue
+            done.append(pk)
+            rows.extend(
+                MatchResult(
+                    resume_id=pk,
+                    post_id=int(index.ids[r]),
+                    score=float(sc),
+                    reasons=[],
+                    gaps=[],
+                    text_score=float(t),
+                )
+                for r, sc, t in zip(post_rows, scores, texts, strict=True)
+            )
+        _upsert(done, rows)
+        Resume.objects.filter(pk__in=done).update(
+            match_state=Resume.MatchState.DONE,
+            match_missing=[],
+            matched_at=now,
+            matched_by=worker[:150],
+        )
+    return len(done)
+
+
+def match_explain(*, resume: Resume, matches: list[MatchResult]) -> list[MatchResult]:
+    """Write the plain-Chinese reasons of matches stored without them (the nightly refresh
+    keeps scores only), from the same components that scored them. In memory: nothing is
+    saved. Precondition: each match's post has its region loaded."""
+    doc = None
+    for match in matches:
+        if match.reasons or match.gaps:
+            continue
+        doc = doc or resume_doc(resume)
+        job = post_doc(match.post)
+        explained = explain(doc, job, pair_components(doc, job, text=match.text_score))
+        match.reasons, match.gaps = explained.reasons, explained.gaps
+    return matches

@@ -10,10 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.permissions import Action, user_can
+from accounts.models import Role, RoleAssignment, User
+from accounts.permissions import Action, forget_grants, user_can
+from accounts.services.roles import role_assign
 from jobs.matching import EDUCATION_LEVELS, normalise_certificate, normalise_title
 from jobs.models import Employer, EmploymentType, JobPost
-from jobs.selectors import user_can_manage_post
+from jobs.selectors import user_can_manage_post, user_is_employer_of
 from portal.audit import audit_record
 from portal.search import search_document
 from regions.models import Region
@@ -108,10 +110,22 @@ def _validate_post(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def job_post_validate(*, data: dict[str, Any]) -> dict[str, Any]:
+    """Check a post's fields (the rules every write path shares); raises ValidationError
+    with Chinese messages per field, returns the cleaned values. Writes nothing."""
+    return _validate_post(data)
+
+
+def job_post_may_create(*, actor: Any, employer: Employer, region: Region | None) -> bool:
+    return _may_post_for(actor, employer, region)
+
+
 def _may_post_for(actor: Any, employer: Employer, region: Region | None) -> bool:
+    """Union staff post on an employer's behalf in their region; an employer's own accounts
+    may draft (publishing needs the employer verified, see ``job_post_publish``)."""
     if region is not None and user_can(actor, Action.JOBS_MODERATE, region=region):
-        return True  # union staff post on an employer's behalf
-    return employer.is_verified and employer.users.filter(pk=actor.pk).exists()
+        return True
+    return user_is_employer_of(actor, employer)
 
 
 def _fill_derived(post: JobPost) -> None:
@@ -160,9 +174,30 @@ def employer_create(
         contact_phone=contact_phone,
         credit_code=credit_code,
     )
-    if users:
-        employer.users.add(*users)
     audit_record(actor=actor, action="jobs.employer_create", target=employer)
+    if users:
+        employer_set_users(actor=actor, employer=employer, users=users)
+    return employer
+
+
+@transaction.atomic
+def employer_set_users(*, actor: Any, employer: Employer, users: list[Any]) -> Employer:
+    """Set the employer's accounts: each gets the employer role (``Role.EMPLOYER``) over
+    the employer's region, which is how ``accounts.permissions`` knows them; removed
+    accounts lose it unless another employer of theirs lies in that region."""
+    if not user_can(actor, Action.JOBS_MODERATE, region=employer.region):
+        raise ValidationError(_("您无权管理该单位的账号。"))
+    before = set(employer.users.values_list("pk", flat=True))
+    employer.users.set(users)
+    for user in users:
+        role_assign(user=user, role=Role.EMPLOYER, region=employer.region, granted_by=actor)
+    for user in User.objects.filter(pk__in=before - {u.pk for u in users}):
+        if not user.employers.filter(region=employer.region).exists():
+            RoleAssignment.objects.filter(
+                user=user, role=Role.EMPLOYER, region=employer.region
+            ).delete()
+            forget_grants(user)
+    audit_record(actor=actor, action="jobs.employer_set_users", target=employer)
     return employer
 
 
@@ -184,12 +219,13 @@ def employer_verify(*, actor: Any, employer: Employer) -> Employer:
 def job_post_create(
     *, actor: Any, employer: Employer, publish: bool = False, **data: Any
 ) -> JobPost:
-    """Create a post (a draft unless ``publish``). Preconditions: the actor belongs to the
-    verified employer, or moderates jobs in the post's region. Raises ValidationError (in
-    Chinese, per field) and saves nothing on bad input."""
+    """Create a post (a draft unless ``publish``). Preconditions: the actor is one of the
+    employer's accounts (an unverified employer may only draft), or moderates jobs in the
+    post's region. Raises ValidationError (in Chinese, per field) and saves nothing on bad
+    input. Publishing enqueues the post's matching after commit."""
     cleaned = _validate_post(data)
     if not _may_post_for(actor, employer, cleaned["region"]):
-        raise ValidationError(_("您无权为该单位发布岗位（单位需先经工会核验）。"))
+        raise ValidationError(_("您无权为该单位发布岗位。"))
     post = JobPost(employer=employer, created_by=actor, **cleaned)
     _fill_derived(post)
     post.save()
@@ -220,8 +256,9 @@ def job_post_update(*, actor: Any, post: JobPost, **data: Any) -> JobPost:
 
 def _enqueue_post_match(post_id: int) -> None:
     from jobs.tasks import match_post
+    from portal.outbox import outbox_enqueue
 
-    match_post.delay_on_commit(post_id)
+    outbox_enqueue(match_post, args=[post_id])
 
 
 @transaction.atomic
@@ -252,10 +289,11 @@ def job_post_publish(*, actor: Any, post: JobPost) -> JobPost:
 
 @transaction.atomic
 def job_post_take_down(*, actor: Any, post: JobPost, reason: str = "") -> JobPost:
-    """Take a post off the lists (union moderation or the employer withdrawing it)."""
+    """Union moderation: take a post off the lists; only union staff may publish it again.
+    Side effects: an audit entry with the reason; the matching index is refreshed."""
     post = JobPost.objects.select_for_update().select_related("employer", "region").get(pk=post.pk)
-    if not user_can_manage_post(actor, post):
-        raise ValidationError(_("您无权下架该岗位。"))
+    if not user_can(actor, Action.JOBS_MODERATE, region=post.region):
+        raise ValidationError(_("只有工会工作人员可以下架岗位。"))
     if post.status != JobPost.Status.TAKEN_DOWN:
         post.status = JobPost.Status.TAKEN_DOWN
         post.takedown_reason = (reason or "").strip()[:200]
@@ -263,5 +301,22 @@ def job_post_take_down(*, actor: Any, post: JobPost, reason: str = "") -> JobPos
         audit_record(
             actor=actor, action="jobs.post_take_down", target=post, details={"reason": reason}
         )
+        posts_changed()
+    return post
+
+
+@transaction.atomic
+def job_post_close(*, actor: Any, post: JobPost) -> JobPost:
+    """The employer stops recruiting on a post (it leaves the lists; it may publish it
+    again). Applications already received stay as they are."""
+    post = JobPost.objects.select_for_update().select_related("employer", "region").get(pk=post.pk)
+    if not user_can_manage_post(actor, post):
+        raise ValidationError(_("您无权关闭该岗位。"))
+    if post.status == JobPost.Status.TAKEN_DOWN:
+        raise ValidationError(_("该岗位已被工会下架。"))
+    if post.status != JobPost.Status.CLOSED:
+        post.status = JobPost.Status.CLOSED
+        post.save(update_fields=["status", "updated_at"])
+        audit_record(actor=actor, action="jobs.post_close", target=post)
         posts_changed()
     return post

@@ -131,6 +131,11 @@ def resume_save(*, user: Any, **data: Any) -> Resume:
         resume.matches.all().delete()
     else:
         from jobs.tasks import match_resume
+        from portal.outbox import outbox_enqueue
 
-        match_resume.delay_on_commit(resume.pk, resume.revision)
+        outbox_enqueue(
+            match_resume,
+            args=[resume.pk, resume.revision],
+            key=f"jobs.match_resume:{resume.pk}:{resume.revision}",
+        )
     return resume

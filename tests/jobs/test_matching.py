@@ -220,3 +220,79 @@ def test_evaluate_matching_command(tmp_path, capsys):
     assert lines[0].split("\t")[:2] == ["R1", "J1"]
     assert "nDCG@10\t1.0000" in out
     assert "P@5" in out
+
+
+def _random_docs(n_posts: int, n_resumes: int, seed: int = 3):
+    """Varied posts and résumés (shared titles, so the batch path groups them)."""
+    import random
+
+    rnd = random.Random(seed)
+    titles = ["货车司机", "货运司机", "叉车工", "仓管员", "快递员", "电焊工", "园林绿化工", "保安"]
+    places = {"廊坊市": ["三河市", "固安县", "广阳区"], "石家庄市": ["长安区", "桥西区"]}
+    certs = ["B2驾驶证", "A2驾驶证", "叉车证", "焊工证", "健康证"]
+    skills = ["安全驾驶", "装卸货", "叉车操作", "派件", "氩弧焊", "吃苦耐劳", "仓储物流"]
+    posts = []
+    for i in range(n_posts):
+        city = rnd.choice(list(places))
+        posts.append(
+            JobDoc(
+                id=f"p{i}",
+                title=rnd.choice(titles),
+                city=city,
+                county=rnd.choice(places[city]),
+                description="、".join(rnd.sample(skills, 2)),
+                skills=tuple(rnd.sample(skills, 2)),
+                certificates=tuple(rnd.sample(certs, rnd.choice([0, 0, 1]))),
+                pay_min=(low := rnd.randrange(3000, 9000, 500)),
+                pay_max=low + rnd.randrange(0, 4000, 500),
+                experience_years=rnd.choice([0, 1, 3]),
+                education=rnd.choice(["不限", "初中", "高中", "大专"]),
+                employment_type=rnd.choice(["全职", "兼职", "灵活用工"]),
+            )
+        )
+    resumes = []
+    for i in range(n_resumes):
+        city = rnd.choice(list(places))
+        resumes.append(
+            ResumeDoc(
+                id=f"r{i}",
+                city=city,
+                county=rnd.choice(places[city]),
+                desired_titles=tuple(rnd.sample(titles, rnd.choice([1, 1, 2]))),
+                desired_cities=(city,),
+                expected_pay=rnd.choice([None, 5000, 8000, 11000]),
+                experience_years=rnd.randint(0, 5),
+                education=rnd.choice(["初中", "高中", "大专"]),
+                certificates=tuple(rnd.sample(certs, rnd.choice([0, 1, 2]))),
+                skills=tuple(rnd.sample(skills, 2)),
+                employment_types=tuple(
+                    rnd.sample(["全职", "兼职", "灵活用工"], rnd.choice([0, 1]))
+                ),
+            )
+        )
+    return posts, resumes
+
+
+def test_batch_ranking_equals_the_single_resume_path_and_the_pair_scorer():
+    posts, resumes = _random_docs(600, 150)
+    index = JobIndex(posts)
+    batch = index.rank_rows(resumes, top=20, block=16)  # several blocks per title group
+    assert len({r.seeker_titles() for r in resumes}) < len(resumes)  # groups were shared
+    for resume, (rows, scores, texts) in zip(resumes, batch, strict=True):
+        single = index.rank(resume, top=20)
+        assert [index.ids[r] for r in rows] == [m.job_id for m in single]
+        assert list(scores) == [m.score for m in single]
+        for row, score, text in zip(rows, scores, texts, strict=True):
+            naive = score_pair_naive(resume, posts[row], text=float(text))
+            assert score == pytest.approx(naive.score, abs=1e-3)
+        # the kept scores are the best of all pairs scored one by one
+        text_all = index.text_scores(resume)
+        exhaustive = sorted(
+            (
+                score_pair_naive(resume, p, text=float(text_all[i])).score
+                for i, p in enumerate(posts)
+            ),
+            reverse=True,
+        )
+        best = [s for s in exhaustive if s > 0][:20]
+        assert list(scores) == pytest.approx(best, abs=1e-3)

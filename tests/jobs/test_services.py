@@ -256,3 +256,57 @@ def test_concurrent_double_apply_leaves_one_application(regions):
         t.join()
     assert sorted(results) == ["ok", "refused"]
     assert Application.objects.filter(user=user, post=post).count() == 1
+
+
+def test_refresh_chunk_stores_the_single_path_results_and_explains_lazily(
+    employer, django_capture_on_commit_callbacks
+):
+    make_post(employer=employer)
+    make_post(employer=employer, title="叉车司机", certificates=["叉车证"], region_code="131022")
+    make_post(employer=employer, title="快递员", certificates=[], employment_type="兼职")
+    users = [UserFactory() for _ in range(3)]
+    resumes = [
+        _resume(users[0], django_capture_on_commit_callbacks),
+        _resume(users[1], django_capture_on_commit_callbacks, desired_titles=["快递员"]),
+        _resume(users[2], django_capture_on_commit_callbacks, expected_pay=12000),
+    ]
+    single = {
+        r.pk: list(MatchResult.objects.filter(resume=r).values_list("post_id", "score", "reasons"))
+        for r in resumes
+    }
+    assert all(single.values())
+    MatchResult.objects.filter(resume=resumes[0]).delete()
+    ids = [r.pk for r in resumes]
+    assert services.matching_refresh_chunk(resume_ids=ids, worker="w1@host") == 3
+    assert services.matching_refresh_chunk(resume_ids=ids, worker="w1@host") == 3  # idempotent
+    for resume in resumes:
+        stored = list(
+            MatchResult.objects.filter(resume=resume).values_list("post_id", "score", "reasons")
+        )
+        assert [(p, s) for p, s, _r in stored] == [(p, s) for p, s, _r in single[resume.pk]]
+        assert all(reasons == [] for _p, _s, reasons in stored)  # scores only
+    resumes[0].refresh_from_db()
+    assert resumes[0].matched_by == "w1@host" and resumes[0].match_state == "done"
+    # the member still sees the reasons, the same as the per-résumé path wrote them
+    shown = selectors.match_list_for_user(user=users[0])
+    assert [m.reasons for m in shown] == [r for _p, _s, r in single[resumes[0].pk]]
+    assert "持有B2驾驶证" in shown[0].reasons
+
+
+def test_refresh_chunk_leaves_a_resume_saved_meanwhile_to_its_own_task(
+    employer, django_capture_on_commit_callbacks, monkeypatch
+):
+    from jobs.services import matching
+
+    make_post(employer=employer)
+    resume = _resume(UserFactory(), django_capture_on_commit_callbacks)
+    real = matching.job_index
+
+    def index_then_edit():
+        Resume.objects.filter(pk=resume.pk).update(revision=resume.revision + 1)
+        return real()
+
+    monkeypatch.setattr(matching, "job_index", index_then_edit)
+    MatchResult.objects.all().delete()
+    assert services.matching_refresh_chunk(resume_ids=[resume.pk]) == 0
+    assert not MatchResult.objects.filter(resume=resume).exists()
