@@ -4,6 +4,7 @@ claims, sign-ups and orders in it. Scope comes from ``accounts.permissions``
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -12,11 +13,21 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from unfold.admin import ModelAdmin
+from unfold.admin import ModelAdmin, TabularInline
 
 from accounts.permissions import Action, region_scope_q, user_can, user_region_paths
-from activities import services
-from activities.models import Activity, Campaign, Claim, MallItem, Order, PointsEntry, Signup
+from activities import selectors, services
+from activities.models import (
+    Activity,
+    Campaign,
+    CampaignQuota,
+    Claim,
+    MallItem,
+    Order,
+    PointsEntry,
+    Signup,
+)
+from activities.services.campaigns import campaign_quota_rows_check
 from activities.services.catalog import managed_item_save
 from regions.models import Region
 
@@ -74,21 +85,136 @@ class _ScopedAdmin(ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "region":
-            paths = user_region_paths(request.user, Action.ACTIVITIES_MANAGE)
-            scope = Q(pk__in=[])
-            for path in paths:
-                scope |= Q(path__startswith=path)
-            kwargs["queryset"] = Region.objects.filter(scope).order_by("path")
+            kwargs["queryset"] = _scoped_regions(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def _scoped_regions(user) -> models.QuerySet:
+    paths = user_region_paths(user, Action.ACTIVITIES_MANAGE)
+    scope = Q(pk__in=[])
+    for path in paths:
+        scope |= Q(path__startswith=path)
+    return Region.objects.filter(scope).order_by("path")
+
+
+class QuotaFormSet(forms.BaseInlineFormSet):
+    """Checks the whole set of quotas (nesting, within the campaign's region and total)
+    with the service's own check, so bad input comes back as a form error."""
+
+    def clean(self):
+        super().clean()
+        if any(form.errors for form in self.forms):
+            return
+        for form in self.forms:
+            kept = form.cleaned_data and not form.cleaned_data.get("DELETE")
+            quota = form.cleaned_data.get("quota") if kept else None
+            if not form.instance.pk or quota is None:
+                continue
+            # The instance already holds the typed quota; what was claimed is the saved
+            # quota minus the (read-only) stock left.
+            claimed = form.initial["quota"] - form.instance.stock
+            if quota < claimed:
+                raise forms.ValidationError(
+                    gettext("%(region)s已领取 %(claimed)s 份，配额不能少于已领取数量。")
+                    % {"region": form.cleaned_data["region"].name, "claimed": claimed}
+                )
+        rows = [
+            (form.cleaned_data["region"], form.cleaned_data["quota"])
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("region") is not None
+            and form.cleaned_data.get("quota") is not None
+        ]
+        try:
+            campaign_quota_rows_check(campaign=self.instance, rows=rows)
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from None
+
+
+class CampaignQuotaInline(TabularInline):
+    """Regional quotas: staff set the cap; what is claimed and left is shown, never
+    typed (only claims move it)."""
+
+    model = CampaignQuota
+    formset = QuotaFormSet
+    extra = 0
+    fields = ["region", "quota", "claimed_display", "stock"]
+    readonly_fields = ["claimed_display", "stock"]
+    verbose_name = _("地区配额")
+    verbose_name_plural = _("地区配额（如：廊坊市300份，其中三河市100份）")
+
+    def _may(self, request, obj=None) -> bool:
+        if obj is not None and obj.region_id is not None:
+            return user_can(request.user, Action.ACTIVITIES_MANAGE, region=obj.region)
+        return _may_manage(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._may(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may(request, obj)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("region")
+
+    @admin.display(description=_("已领取"))
+    def claimed_display(self, obj):
+        return obj.claimed if obj.pk else "—"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "region":
+            kwargs["queryset"] = _scoped_regions(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Campaign)
 class CampaignAdmin(_ScopedAdmin):
-    list_display = ["title", "kind", "region", "starts_at", "ends_at", "stock", "total_stock"]
+    list_display = [
+        "title",
+        "kind",
+        "region",
+        "starts_at",
+        "ends_at",
+        "stock",
+        "total_stock",
+        "quota_summary",
+    ]
     list_filter = ["kind", "published"]
     search_fields = ["title"]
     actions = ["export_claims"]
     exclude = ["stock"]
+    inlines = [CampaignQuotaInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("quotas__region")
+
+    @admin.display(description=_("各地区 已领/配额"))
+    def quota_summary(self, obj):
+        quotas = sorted(obj.quotas.all(), key=lambda q: q.region.path)
+        return "；".join(f"{q.region.name} {q.claimed}/{q.quota}" for q in quotas) or "—"
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not CampaignQuota:
+            return super().save_formset(request, form, formset, change)
+        # One write path: the whole set goes through the service, which moves each
+        # region's remaining stock by the change of its quota in SQL.
+        rows = [
+            (f.cleaned_data["region"], f.cleaned_data["quota"])
+            for f in formset.forms
+            if f.cleaned_data
+            and not f.cleaned_data.get("DELETE")
+            and f.cleaned_data.get("region") is not None
+        ]
+        services.campaign_quotas_set(campaign=form.instance, quotas=rows, actor=request.user)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        return None
 
     def get_readonly_fields(self, request, obj=None):
         # Stock moves only through claims once the campaign exists.
@@ -196,19 +322,27 @@ class OrderAdmin(_ScopedAdmin):
 
 @admin.register(PointsEntry)
 class PointsEntryAdmin(ModelAdmin):
-    """The ledger is append-only: nobody edits or deletes a row here; only provincial
-    administrators (superusers) read it across members."""
+    """The ledger is append-only: nobody edits or deletes a row here; only province
+    administrators (``Action.POINTS_AUDIT``) read it across members."""
 
-    list_display = ["user", "amount", "balance_after", "reason", "source", "created_at"]
+    list_display = [
+        "user",
+        "amount",
+        "balance_after",
+        "reason",
+        "source",
+        "created_at",
+        "expires_at",
+    ]
     list_filter = ["source"]
     search_fields = ["user__phone", "idempotency_key"]
     list_select_related = ["user"]
 
     def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
+        return selectors.points_audit_allowed(user=request.user)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
+        return selectors.points_audit_allowed(user=request.user)
 
     def has_add_permission(self, request):
         return False

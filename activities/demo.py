@@ -13,7 +13,7 @@ from accounts.models.membership import EmploymentForm
 from accounts.selectors.users import user_get_by_phone
 from accounts.services.wallet import credential_issue
 from activities.models import Activity, Campaign, Claim, MallItem, PointsEntry, Signup
-from activities.services import activity_signup, points_credit
+from activities.services import activity_signup, campaign_quotas_set, points_credit
 from activities.services.campaigns import CLAIM_SOURCE
 from regions.models import Region
 
@@ -72,6 +72,49 @@ def _campaigns(stdout) -> Campaign:
     )
     stdout.write(f"  campaign {cool.title} [{'created' if created else 'exists'}]")
     return warm
+
+
+# 廊坊's 300 packs: at most 100 for 三河 (燕郊's couriers) and 60 for 固安; the rest of the
+# city shares what is left.
+WARM_QUOTAS = [("131000", 300), ("131082", 100), ("131022", 60)]
+
+
+def _quotas(warm: Campaign, stdout) -> None:
+    if warm.quotas.exists():
+        return
+    editor = user_get_by_phone(phone="13900000003")  # 孙丽, 廊坊市总工会编辑
+    if editor is None:
+        return
+    quotas = campaign_quotas_set(
+        campaign=warm,
+        quotas=[(_region(code), quota) for code, quota in WARM_QUOTAS],
+        actor=editor,
+    )
+    stdout.write("  regional quotas: " + "，".join(f"{q.region.name} {q.quota}" for q in quotas))
+
+
+# Holiday points that lapse at the end of this year (the usual rule: end of next year).
+EXPIRING_POINTS = [
+    ("13800000001", 30, "“安康杯”安全知识竞赛参与积分（当年有效）", "demo:wang:ankang"),
+    ("13800000002", 25, "货运司机“平安驾驶月”打卡积分（当年有效）", "demo:li:safe-month"),
+]
+
+
+def _expiring_points(stdout) -> None:
+    local = timezone.localtime()
+    year_end = datetime(local.year + 1, 1, 1, tzinfo=timezone.get_current_timezone())
+    for phone, amount, reason, key in EXPIRING_POINTS:
+        user = user_get_by_phone(phone=phone)
+        if user is not None:
+            points_credit(
+                user=user,
+                amount=amount,
+                reason=reason,
+                source=PointsEntry.Source.ACTIVITY,
+                idempotency_key=key,
+                expires_at=year_end,
+            )
+    stdout.write(f"  points expiring on {local.year}-12-31: {len(EXPIRING_POINTS)} members")
 
 
 def _li_claimed_before_transfer(warm: Campaign, stdout) -> None:
@@ -220,6 +263,7 @@ MALL = [
 
 def seed(*, stdout) -> None:
     warm = _campaigns(stdout)
+    _quotas(warm, stdout)
     _li_claimed_before_transfer(warm, stdout)
     _activities(stdout)
     for phone, amount, reason, source, key in POINTS:
@@ -228,6 +272,7 @@ def seed(*, stdout) -> None:
             points_credit(
                 user=user, amount=amount, reason=reason, source=source, idempotency_key=key
             )
+    _expiring_points(stdout)
     stdout.write(f"  points ledger rows: {PointsEntry.objects.count()}")
     province = _region("130000")
     for title, description, price, stock in MALL:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +44,14 @@ class ScanForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["activity"].queryset = staff_activity_list(user=user)
+
+    def clean_token(self) -> str:
+        """A scanner reads the whole QR: the verification URL (``…/verify/?t=…``) that a
+        phone camera opens. Take the token out of it; a bare token is kept as it is."""
+        token = self.cleaned_data["token"].strip()
+        if "?" in token:
+            token = parse_qs(urlsplit(token).query).get("t", [token])[0]
+        return token
 
     def clean(self) -> dict:
         data = super().clean()

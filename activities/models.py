@@ -73,7 +73,9 @@ class PointsEntry(models.Model):
         ACTIVITY = "activity", _("参加活动")
         HOTLINE = "hotline", _("评价热线服务")
         MALL = "mall", _("积分商城")
+        COMPETITION = "competition", _("竞赛获奖")
         REVERSAL = "reversal", _("冲正")
+        EXPIRY = "expiry", _("积分过期")
         ADJUSTMENT = "adjustment", _("人工调整")
         OTHER = "other", _("其他")
 
@@ -97,6 +99,9 @@ class PointsEntry(models.Model):
         related_name="reversal",
     )
     created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    # On an earning: the first instant it is no longer valid (empty: never expires). On an
+    # expiry row: the expiry date it wrote off. Set once when the row is appended.
+    expires_at = models.DateTimeField(_("过期时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("积分流水")
@@ -111,7 +116,14 @@ class PointsEntry(models.Model):
                 name="activities_points_entry_balance_not_negative",
             ),
         ]
-        indexes = [models.Index(fields=["user", "-created_at"])]
+        indexes = [
+            models.Index(fields=["user", "-created_at"]),
+            models.Index(
+                fields=["expires_at"],
+                condition=models.Q(amount__gt=0, expires_at__isnull=False),
+                name="activities_points_expiring",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.amount:+d} {self.reason}"
@@ -161,6 +173,48 @@ class Campaign(Eligibility):
     def is_open(self, *, now=None) -> bool:
         now = now or timezone.now()
         return self.published and self.starts_at <= now < self.ends_at
+
+
+class CampaignQuota(models.Model):
+    """A regional cap on a campaign's stock ("廊坊 300, of which 三河 100"): claims by
+    members whose union lies in ``region``'s subtree never take more than ``quota``. Quotas
+    nest: a claim takes one from every quota covering the member's region and from the
+    campaign total, each by a conditional ``UPDATE … WHERE stock > 0``."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("福利活动"), on_delete=models.CASCADE, related_name="quotas"
+    )
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("地区"), on_delete=models.PROTECT, related_name="+"
+    )
+    quota = models.PositiveIntegerField(_("分配数量"))
+    stock = models.IntegerField(_("剩余数量"))
+
+    class Meta:
+        verbose_name = _("地区配额")
+        verbose_name_plural = _("地区配额")
+        ordering = ["campaign_id", "region__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "region"],
+                name="activities_quota_once_per_region",
+                violation_error_message=_("同一地区只能设置一个配额。"),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stock__gte=0), name="activities_quota_stock_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stock__lte=models.F("quota")),
+                name="activities_quota_stock_within_quota",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} · {self.region}"
+
+    @property
+    def claimed(self) -> int:
+        return self.quota - self.stock
 
 
 class Claim(models.Model):

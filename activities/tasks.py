@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
-from django.db import transaction
 
-from activities.services import points_credit
+from activities.services import points_credit, points_expire_due
+from portal.outbox import outbox_enqueue
 
 
 @shared_task(
@@ -36,6 +36,22 @@ def points_credit_later(
     *, user_id: int, amount: int, reason: str, source: str, idempotency_key: str
 ) -> None:
     """Credit points once the caller's transaction commits (e.g. a finished course)."""
-    transaction.on_commit(
-        lambda: points_credit_task.delay(user_id, amount, reason, source, idempotency_key)
+    outbox_enqueue(
+        points_credit_task,
+        args=[user_id, amount, reason, source, idempotency_key],
+        key=f"activities.points_credit:{idempotency_key}",
     )
+
+
+@shared_task(
+    name="activities.tasks.expire_points",
+    autoretry_for=(ConnectionError, TimeoutError),
+    retry_backoff=True,
+    max_retries=3,
+    soft_time_limit=1800,
+    time_limit=1900,
+)
+def expire_points() -> int:
+    """Run by beat every night; idempotent (each member's ledger is replayed under the
+    account lock, so a second run writes nothing)."""
+    return points_expire_due()

@@ -18,6 +18,8 @@ from accounts.permissions import Action, user_can
 from activities import selectors, services
 from activities.forms import OrderCancelForm, ScanForm
 from activities.models import Activity
+from portal.audit import audit_record
+from portal.security import rate_limited
 from regions.selectors import region_tree
 
 PAGE_SIZE = 20
@@ -131,6 +133,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@rate_limited("activities.claim")
 def campaign_claim_view(request: HttpRequest, pk: int) -> HttpResponse:
     selectors.campaign_get_for_user(user=request.user, id=pk)
     try:
@@ -155,7 +158,11 @@ def my_points(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.points_ledger(user=request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    context = {"page": page, "balance": selectors.points_balance(user=request.user)}
+    context = {
+        "page": page,
+        "balance": selectors.points_balance(user=request.user),
+        "expiring": selectors.points_expiring(user=request.user),
+    }
     return render(request, "activities/points_ledger.html", context)
 
 
@@ -287,21 +294,36 @@ def _local(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
+def _masked_phone(phone: str) -> str:
+    return phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "****"
+
+
+def _audit_export(request: HttpRequest, *, what: str, details: dict) -> None:
+    # Exports carry members' names and (masked) numbers: who took which file is logged.
+    audit_record(
+        actor=request.user,
+        action=f"activities.export_{what}",
+        target=request.user,
+        request=request,
+        details=details,
+    )
+
+
 @login_required
 @require_GET
 def staff_claims_csv(request: HttpRequest) -> HttpResponse:
     if not user_can(request.user, Action.ACTIVITIES_MANAGE):
         raise PermissionDenied
     campaign_id = request.GET.get("campaign", "")
-    claims = selectors.staff_claim_export_rows(
-        user=request.user, campaign_id=int(campaign_id) if campaign_id.isdigit() else None
-    )
+    campaign = int(campaign_id) if campaign_id.isdigit() else None
+    claims = selectors.staff_claim_export_rows(user=request.user, campaign_id=campaign)
+    _audit_export(request, what="claims", details={"campaign": campaign, "rows": claims.count()})
     rows = (
         [
             c.campaign.title,
             c.campaign.region.name,
             c.user.display_name,
-            c.user.phone[:3] + "****" + c.user.phone[-4:],
+            _masked_phone(c.user.phone),
             c.credential.serial if c.credential else "",
             _local(c.claimed_at),
             _local(c.redeemed_at),
@@ -327,19 +349,21 @@ def staff_claims_csv(request: HttpRequest) -> HttpResponse:
 def staff_orders_csv(request: HttpRequest) -> HttpResponse:
     if not user_can(request.user, Action.ACTIVITIES_MANAGE):
         raise PermissionDenied
+    orders = selectors.staff_order_export_rows(user=request.user)
+    _audit_export(request, what="orders", details={"rows": orders.count()})
     rows = (
         [
             o.pk,
             o.item.title,
             o.item.region.name,
             o.user.display_name,
-            o.user.phone[:3] + "****" + o.user.phone[-4:],
+            _masked_phone(o.user.phone),
             o.points,
             o.get_status_display(),
             _local(o.created_at),
             _local(o.updated_at),
         ]
-        for o in selectors.staff_order_export_rows(user=request.user).iterator(chunk_size=500)
+        for o in orders.iterator(chunk_size=500)
     )
     header = [
         _("订单号"),

@@ -1,14 +1,22 @@
 """Benchmark: 1,000 concurrent welcome-pack claims against a stock of 100, through the real
-HTTP stack (gunicorn + PostgreSQL), each by a different signed-in member.
+HTTP stack with production settings, each by a different signed-in member.
 
-    DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/h_act_bench \
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/h2_bench REDIS_URL=redis://127.0.0.1:6379/2 \
+      REDIS_CACHE_URL=redis://127.0.0.1:6379/2 \
       .venv/bin/python bench/activities_claims.py [--members 1000] [--stock 100] \
       [--concurrency 50] [--workers 3] [--threads 4]
+
+Production settings, as ``.ci/run`` builds them: ``DEBUG`` off, a random ``SECRET_KEY`` and
+freshly generated ID-number, card-signing and OIDC keys, ``collectstatic`` for the hashed
+static manifest, the Redis cache (rate limits), PostgreSQL (sessions, as settings ship),
+gunicorn. Requests come as from the TLS proxy (``X-Forwarded-Proto: https``, an ``Origin``
+header for the CSRF check), so HTTPS redirects, HSTS and secure cookies stay on.
 
 Sets up its own database content (migrate, regions, a union, members with sessions, a
 campaign), starts gunicorn on 127.0.0.1, fires ``POST /api/benefits/<id>/claim/`` from a
 bounded thread pool, and checks: exactly ``stock`` claims succeed (201), every other answer
-is a 400 saying "已领完", the stock ends at 0 and never below. Prints claims per second.
+is a 400 saying "已领完", the stock ends at 0 and never below. Prints claims per second,
+and a baseline in the same run (the same members ``GET /api/me/points/``).
 """
 
 from __future__ import annotations
@@ -30,8 +38,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+    sys.exit("needs PostgreSQL: set DATABASE_URL=postgres://… (its own database)")
+
+# DEBUG off and production keys generated the way .ci/run does (kept in var/bench.env and
+# shared with the load test); DATABASE_URL and REDIS_URL come from the environment.
+from load_env import bench_env  # noqa: E402
+
+os.environ.update(bench_env())
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-os.environ.setdefault("DEBUG", "1")
 
 import django  # noqa: E402
 
@@ -55,7 +71,11 @@ PHONE_PREFIX = "166"
 def setup(members: int, stock: int) -> tuple[int, list[str]]:
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         sys.exit("needs PostgreSQL: set DATABASE_URL=postgres://…")
+    if not settings.REDIS_URL:
+        sys.exit("needs Redis (the production cache): set REDIS_URL=redis://…")
+    assert not settings.DEBUG and settings.STATIC_MANIFEST
     call_command("migrate", verbosity=0, skip_checks=True)
+    call_command("collectstatic", interactive=False, verbosity=0)
     if not Region.objects.filter(code="131082").exists():
         call_command("load_regions", verbosity=0, skip_checks=True)
     from accounts.services.unions import union_organization_create
@@ -158,6 +178,9 @@ def request(port: int, method: str, path: str, session_key: str) -> tuple[int, s
                 f"{settings.CSRF_COOKIE_NAME}={csrf}",
                 "X-CSRFToken": csrf,
                 "Accept": "application/json",
+                # As forwarded by the TLS-terminating proxy in front of gunicorn.
+                "X-Forwarded-Proto": "https",
+                "Origin": f"https://127.0.0.1:{port}",
             },
         )
         response = conn.getresponse()
@@ -177,7 +200,7 @@ def main() -> None:
 
     campaign_id, keys = setup(args.members, args.stock)
     port = free_port()
-    env = {**os.environ, "LOG_LEVEL": "WARNING"}
+    env = dict(os.environ)
     server = subprocess.Popen(  # noqa: S603 - our own gunicorn
         [
             str(ROOT / ".venv/bin/gunicorn"),
@@ -241,6 +264,7 @@ def main() -> None:
                 ),
                 "concurrency": args.concurrency,
                 "gunicorn": f"{args.workers} workers x {args.threads} threads",
+                "settings": "DEBUG off, generated keys, Redis cache, static manifest",
             },
             ensure_ascii=False,
         )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
 
 from accounts.permissions import Action, region_scope_q, user_can
+from activities.selectors import points_audit_allowed
 from learning.models import (
     Competition,
     CompetitionRound,
@@ -549,9 +550,8 @@ class CompetitionAdmin(GroupedAdminMixin, ScopedAdmin):
 
     @admin.action(description=_("颁发奖项（存入获奖者卡包）"))
     def issue_awards(self, request, queryset):
-        from django.db import transaction
-
         from learning.tasks import issue_competition_awards
+        from portal.outbox import outbox_enqueue
 
         for competition in queryset:
             if not user_can(request.user, Action.CONTENT_PUBLISH, region=competition.region):
@@ -563,7 +563,7 @@ class CompetitionAdmin(GroupedAdminMixin, ScopedAdmin):
                     request, _("%(c)s：竞赛结束后才能颁奖。") % {"c": competition}, messages.ERROR
                 )
                 continue
-            transaction.on_commit(lambda pk=competition.pk: issue_competition_awards.delay(pk))
+            outbox_enqueue(issue_competition_awards, args=[competition.pk])
             self.message_user(
                 request, _("%(c)s：正在颁发奖项。") % {"c": competition}, messages.SUCCESS
             )
@@ -575,11 +575,12 @@ class LearningRewardAdmin(ModelAdmin):
     list_filter = ("reason",)
     list_select_related = ("user",)
 
+    # Every member's points events: province administrators only (accounts.permissions).
     def has_module_permission(self, request):
-        return request.user.is_superuser
+        return points_audit_allowed(user=request.user)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return points_audit_allowed(user=request.user)
 
     def has_add_permission(self, request):
         return False

@@ -1,5 +1,6 @@
-"""Background work for learning: submitting exam attempts whose time ran out, and issuing
-competition awards from the admin without holding the request."""
+"""Background work for learning: submitting exam attempts whose time ran out, issuing
+competition awards from the admin without holding the request, and crediting learning
+rewards to the points ledger."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from celery import shared_task
 from learning.models import Competition
 from learning.services.competitions import competition_awards_issue
 from learning.services.exams import attempts_expire_due
+from learning.services.rewards import learning_reward_credit, learning_rewards_credit_pending
 
 
 @shared_task(
@@ -37,3 +39,30 @@ def issue_competition_awards(competition_id: int) -> int:
     if competition is None:
         return 0
     return competition_awards_issue(competition=competition)
+
+
+@shared_task(
+    name="learning.tasks.credit_reward",
+    soft_time_limit=30,
+    time_limit=60,
+    autoretry_for=(ConnectionError, TimeoutError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def credit_reward(reward_id: int) -> bool:
+    """Enqueued after commit by ``learning_reward_record``; idempotent (credited once)."""
+    return learning_reward_credit(reward_id=reward_id) is not None
+
+
+@shared_task(
+    name="learning.tasks.credit_pending_rewards",
+    soft_time_limit=240,
+    time_limit=300,
+    autoretry_for=(ConnectionError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def credit_pending_rewards() -> int:
+    """Run by beat hourly: rewards whose after-commit task was lost."""
+    return learning_rewards_credit_pending()

@@ -36,6 +36,8 @@ from learning.services.exams import (
     grace,
 )
 from learning.services.practice import practice_answer, wrong_book_streak
+from portal.db_router import replica_reads
+from portal.pagecache import anonymous_page_cache
 from regions.views import current_region_for
 
 PAGE_SIZE = 20
@@ -46,6 +48,8 @@ def _error_text(error: ValidationError) -> str:
 
 
 @require_GET
+@anonymous_page_cache
+@replica_reads
 def catalogue(request: HttpRequest) -> HttpResponse:
     form = CatalogueFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}

@@ -75,11 +75,26 @@ class PointsEntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PointsEntry
-        fields = ["id", "amount", "balance_after", "reason", "source", "source_label", "created_at"]
+        fields = [
+            "id",
+            "amount",
+            "balance_after",
+            "reason",
+            "source",
+            "source_label",
+            "created_at",
+            "expires_at",
+        ]
+
+
+class PointsExpiringSerializer(serializers.Serializer):
+    date = serializers.DateField(help_text="最后有效日")
+    amount = serializers.IntegerField()
 
 
 class PointsBalanceSerializer(serializers.Serializer):
     balance = serializers.IntegerField()
+    expiring = PointsExpiringSerializer(many=True, help_text="即将过期的积分，最早到期在前")
 
 
 class MallItemSerializer(serializers.ModelSerializer):

@@ -20,6 +20,7 @@ from activities.api.serializers import (
     PointsEntrySerializer,
     SignupSerializer,
 )
+from portal.security import rate_limited
 from regions.selectors import region_tree
 
 
@@ -89,6 +90,7 @@ class CampaignClaimApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses={201: ClaimSerializer}, summary="领取福利")
+    @rate_limited("activities.claim")
     def post(self, request, pk: int):
         claim = services.campaign_claim(campaign_id=pk, user=request.user)
         return Response(ClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
@@ -107,8 +109,11 @@ class MyPointsApi(APIView):
 
     @extend_schema(responses=PointsBalanceSerializer, summary="我的积分余额")
     def get(self, request):
-        balance = selectors.points_balance(user=request.user)
-        return Response(PointsBalanceSerializer({"balance": balance}).data)
+        data = {
+            "balance": selectors.points_balance(user=request.user),
+            "expiring": selectors.points_expiring(user=request.user),
+        }
+        return Response(PointsBalanceSerializer(data).data)
 
 
 class MyPointsLedgerApi(ListAPIView):

@@ -13,8 +13,17 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Credential
-from accounts.permissions import Action, region_scope_q
-from activities.models import Activity, Campaign, Claim, MallItem, Order, PointsEntry, Signup
+from accounts.permissions import Action, region_scope_q, user_can
+from activities.models import (
+    Activity,
+    Campaign,
+    CampaignQuota,
+    Claim,
+    MallItem,
+    Order,
+    PointsEntry,
+    Signup,
+)
 from regions.selectors.tree import RegionNode
 
 __all__ = [
@@ -23,11 +32,13 @@ __all__ = [
     "activity_participation_counts",
     "campaign_get_for_user",
     "campaign_list",
+    "campaign_quota_report",
     "claim_list_for_user",
     "mall_item_get_for_user",
     "mall_item_list",
     "order_get_for_user",
     "order_list_for_user",
+    "points_audit_allowed",
     "points_balance",
     "points_ledger",
     "region_upcoming_activities",
@@ -125,8 +136,24 @@ def campaign_get_for_user(*, user: Any, id: int) -> Campaign:
     return campaign
 
 
+def campaign_quota_report(*, campaign: Campaign) -> list[CampaignQuota]:
+    """The campaign's regional quotas, by region path (a city before its counties), each
+    with ``claimed`` and ``stock`` (left) for staff."""
+    return list(
+        CampaignQuota.objects.select_related("region")
+        .filter(campaign=campaign)
+        .order_by("region__path")
+    )
+
+
 def claim_list_for_user(*, user: Any) -> QuerySet[Claim]:
     return Claim.objects.select_related("campaign__region", "credential").filter(user=user)
+
+
+def points_audit_allowed(*, user: Any) -> bool:
+    """Whether ``user`` may read every member's points (ledger, learning rewards): a
+    province administrator, as ``accounts.permissions`` decides."""
+    return user_can(user, Action.POINTS_AUDIT, region=settings.PORTAL_DEFAULT_REGION_CODE)
 
 
 def points_balance(*, user: Any) -> int:

@@ -6,20 +6,31 @@ from activities.services.activities import (
     activity_signup,
     activity_signup_cancel,
 )
-from activities.services.campaigns import campaign_claim, campaign_voucher_redeem
+from activities.services.campaigns import (
+    campaign_claim,
+    campaign_quotas_set,
+    campaign_voucher_redeem,
+)
 from activities.services.mall import (
     mall_order_cancel,
     mall_order_mark_collected,
     mall_order_mark_ready,
     mall_order_place,
 )
-from activities.services.points import points_credit, points_debit, points_reverse
+from activities.services.points import (
+    points_credit,
+    points_debit,
+    points_expire_due,
+    points_expire_for_user,
+    points_reverse,
+)
 
 __all__ = [
     "activity_check_in",
     "activity_signup",
     "activity_signup_cancel",
     "campaign_claim",
+    "campaign_quotas_set",
     "campaign_voucher_redeem",
     "mall_order_cancel",
     "mall_order_mark_collected",
@@ -27,5 +38,7 @@ __all__ = [
     "mall_order_place",
     "points_credit",
     "points_debit",
+    "points_expire_due",
+    "points_expire_for_user",
     "points_reverse",
 ]

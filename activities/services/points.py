@@ -9,16 +9,34 @@ twice, and the check constraint backs this up in the database.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from datetime import datetime
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities.models import PointsAccount, PointsEntry
+from activities.selectors.points import expiry_day, points_lots_for_user
 
 MAX_AMOUNT = 1_000_000
+
+
+def points_expiry_for(*, source: str, earned_at: datetime) -> datetime | None:
+    """When points earned at ``earned_at`` from ``source`` lapse under the configured rule
+    (``ACTIVITIES_POINTS_EXPIRY_YEARS``: the end of the Nth calendar year after the year
+    they were earned, per source or ``"default"``; ``None`` never). Returns the first
+    instant they are no longer valid: 1 January, 00:00 local time."""
+    rules = getattr(settings, "ACTIVITIES_POINTS_EXPIRY_YEARS", {}) or {}
+    years = rules.get(source, rules.get("default"))
+    if years is None:
+        return None
+    year = timezone.localtime(earned_at).year + int(years) + 1
+    return datetime(year, 1, 1, tzinfo=timezone.get_current_timezone())
 
 
 def _locked_account(user: Any) -> PointsAccount:
@@ -44,6 +62,7 @@ def _append(
     source: str,
     idempotency_key: str,
     reverses: PointsEntry | None = None,
+    expires_at: datetime | None = None,
 ) -> PointsEntry:
     account = _locked_account(user)
     # Checked under the lock: a concurrent write with the same key has committed or not.
@@ -59,6 +78,8 @@ def _append(
             % {"balance": account.balance, "need": -amount}
         )
     now = timezone.now()
+    if amount > 0 and reverses is None and expires_at is None:
+        expires_at = points_expiry_for(source=source, earned_at=now)
     entry = PointsEntry.objects.create(
         user_id=user.pk,
         amount=amount,
@@ -68,6 +89,7 @@ def _append(
         idempotency_key=idempotency_key,
         reverses=reverses,
         created_at=now,
+        expires_at=expires_at,
     )
     account.balance = balance
     account.updated_at = now
@@ -77,14 +99,29 @@ def _append(
 
 @transaction.atomic
 def points_credit(
-    *, user: Any, amount: int, reason: str, source: str, idempotency_key: str
+    *,
+    user: Any,
+    amount: int,
+    reason: str,
+    source: str,
+    idempotency_key: str,
+    expires_at: datetime | None = None,
 ) -> PointsEntry:
     """Add ``amount`` (> 0) points for an event. Idempotent per ``idempotency_key``: the
-    same key returns the first row and pays nothing more. Side effect: one ledger row and
-    the cached balance, in one transaction."""
+    same key returns the first row and pays nothing more. The points lapse under the
+    configured rule for ``source`` unless ``expires_at`` (a future moment, e.g. holiday
+    points valid to the year's end) says otherwise. Side effect: one ledger row and the
+    cached balance, in one transaction."""
     _check(amount, reason, idempotency_key)
+    if expires_at is not None and (timezone.is_naive(expires_at) or expires_at <= timezone.now()):
+        raise ValidationError(_("积分有效期必须是将来的时间。"))
     return _append(
-        user=user, amount=amount, reason=reason, source=source, idempotency_key=idempotency_key
+        user=user,
+        amount=amount,
+        reason=reason,
+        source=source,
+        idempotency_key=idempotency_key,
+        expires_at=expires_at,
     )
 
 
@@ -107,6 +144,9 @@ def points_reverse(*, entry: PointsEntry, reason: str) -> PointsEntry:
     earning already spent raises ``ValidationError`` rather than going negative."""
     if entry.source == PointsEntry.Source.REVERSAL:
         raise ValidationError(_("冲正记录不能再次冲正。"))
+    if entry.source == PointsEntry.Source.EXPIRY:
+        # A reversed expiry would only be written off again by the next expiry run.
+        raise ValidationError(_("积分过期记录不能冲正，如需补偿请人工调整积分。"))
     if not reason.strip():
         raise ValidationError(_("请填写冲正原因。"))
     return _append(
@@ -117,3 +157,54 @@ def points_reverse(*, entry: PointsEntry, reason: str) -> PointsEntry:
         idempotency_key=f"reverse:{entry.pk}",
         reverses=entry,
     )
+
+
+@transaction.atomic
+def points_expire_for_user(*, user_id: int, now: datetime | None = None) -> list[PointsEntry]:
+    """Write off the member's points whose expiry has passed: one new negative row per
+    expiry date (never an edit), for what is left of those earnings after spendings took
+    the earliest-lapsing points first (see ``activities.selectors.points``).
+
+    Idempotent: the ledger is replayed under the account lock, so a second run (or a
+    concurrent one) finds nothing left to expire; the key names the date and how many
+    expiry rows of that date came before. Never takes the balance below zero.
+    """
+    now = now or timezone.now()
+    user = get_user_model()(pk=user_id)
+    _locked_account(user)
+    due: dict[datetime, int] = defaultdict(int)
+    for lot in points_lots_for_user(user_id=user_id):
+        if lot.expires_at is not None and lot.expires_at <= now:
+            due[lot.expires_at] += lot.remaining
+    written = []
+    for moment, amount in sorted(due.items()):
+        day = expiry_day(moment)
+        earlier = PointsEntry.objects.filter(
+            user_id=user_id, source=PointsEntry.Source.EXPIRY, expires_at=moment
+        ).count()
+        written.append(
+            _append(
+                user=user,
+                amount=-amount,
+                reason=_("积分过期（有效期至%(day)s）") % {"day": day.strftime("%Y-%m-%d")},
+                source=PointsEntry.Source.EXPIRY,
+                idempotency_key=f"expire:{user_id}:{day:%Y%m%d}:{earlier}",
+                expires_at=moment,
+            )
+        )
+    return written
+
+
+def points_expire_due(*, now: datetime | None = None, limit: int = 5000) -> int:
+    """The nightly run: expire points for every member holding earnings whose date has
+    passed and a positive balance, each in its own transaction. Returns the rows written."""
+    now = now or timezone.now()
+    user_ids = (
+        PointsEntry.objects.filter(
+            amount__gt=0, expires_at__lte=now, user__points_account__balance__gt=0
+        )
+        .order_by()
+        .values_list("user_id", flat=True)
+        .distinct()[:limit]
+    )
+    return sum(len(points_expire_for_user(user_id=uid, now=now)) for uid in list(user_ids))

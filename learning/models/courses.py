@@ -149,12 +149,13 @@ class LessonProgress(models.Model):
 
 
 class LearningReward(models.Model):
-    """A points-earning event (course completed, competition award). The points ledger
-    (issue 8) credits each row once and stamps ``credited_at``; ``key`` makes recording
-    idempotent."""
+    """A points-earning event (course completed, exam passed, competition award). After
+    commit ``learning.tasks.credit_reward`` credits it once to the points ledger and stamps
+    ``credited_at``; ``key`` makes recording idempotent."""
 
     class Reason(models.TextChoices):
         COURSE_COMPLETED = "course_completed", _("课程结业")
+        EXAM_PASSED = "exam_passed", _("考试通过")
         COMPETITION_AWARD = "competition_award", _("竞赛获奖")
 
     user = models.ForeignKey(

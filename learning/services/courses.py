@@ -173,9 +173,17 @@ def _course_completed(*, enrollment: Enrollment) -> None:
 def learning_reward_record(
     *, user: Any, reason: str, points: int, key: str, description: str
 ) -> LearningReward:
-    """Record a points-earning event once per ``key`` (the points ledger credits it later)."""
-    reward, _created = LearningReward.objects.get_or_create(
+    """Record a points-earning event once per ``key``. Side effect: once the caller's
+    transaction commits, ``learning.tasks.credit_reward`` credits it to the points ledger
+    (``learning.services.rewards.learning_reward_credit``); a lost task is picked up by the
+    hourly sweep."""
+    reward, created = LearningReward.objects.get_or_create(
         key=key,
         defaults={"user": user, "reason": reason, "points": points, "description": description},
     )
+    if created:
+        from learning.tasks import credit_reward
+        from portal.outbox import outbox_enqueue
+
+        outbox_enqueue(credit_reward, args=[reward.pk], key=f"learning.credit_reward:{reward.pk}")
     return reward

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
@@ -20,6 +21,7 @@ from learning.models import (
     AttemptQuestion,
     Choice,
     CompetitionRound,
+    LearningReward,
     Paper,
     Question,
     QuestionKind,
@@ -229,7 +231,27 @@ def _submit_locked(
         from learning.services.competitions import competition_result_update
 
         competition_result_update(attempt=attempt)
+    else:
+        _exam_passed_reward(attempt)
     return attempt
+
+
+def _exam_passed_reward(attempt: Attempt) -> None:
+    """Passing a paper earns points once per member and paper, however many attempts it
+    took (competition rounds earn awards instead)."""
+    from learning.services.courses import learning_reward_record
+
+    paper = attempt.paper
+    points = getattr(settings, "LEARNING_EXAM_PASS_POINTS", 0)
+    if not points or attempt.score is None or attempt.score < paper.pass_score:
+        return
+    learning_reward_record(
+        user=get_user_model()(pk=attempt.user_id),  # the key is all it needs: no query
+        reason=LearningReward.Reason.EXAM_PASSED,
+        points=points,
+        key=f"exam:{paper.pk}:{attempt.user_id}",
+        description=_("通过考试《%(paper)s》") % {"paper": paper.title},
+    )
 
 
 def attempts_expire_due(*, now=None) -> int:

@@ -59,3 +59,14 @@ def sjz_staff(regions):
 def card_token(user) -> str:
     card = Credential.objects.get(user=user, kind=Credential.Kind.MEMBER_CARD)
     return credential_token_issue(credential=card).token
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    """Tasks enqueued after commit run in-process, even with REDIS_URL set."""
+    from portal.celery import app
+
+    before = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before

@@ -65,15 +65,23 @@ def test_personal_data_export_includes_activities(courier):
 
 @pytest.mark.django_db
 def test_points_task_is_idempotent(courier, monkeypatch, django_capture_on_commit_callbacks):
+    from portal.celery import app
+
     sent = []
-    monkeypatch.setattr(points_credit_task, "delay", lambda *args: sent.append(args))
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        points_credit_later(
-            user_id=courier.pk, amount=10, reason="完成课程", source="course", idempotency_key="t1"
-        )
-    assert sent == []  # enqueued only once the caller commits
-    for callback in callbacks:
-        callback()
+    with monkeypatch.context() as patch:
+        patch.setitem(app.conf, "task_always_eager", True)  # the outbox runs it in-process
+        patch.setattr(points_credit_task, "apply_async", lambda args, *a, **kw: sent.append(args))
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            points_credit_later(
+                user_id=courier.pk,
+                amount=10,
+                reason="完成课程",
+                source="course",
+                idempotency_key="t1",
+            )
+        assert sent == []  # enqueued (an outbox row) only once the caller commits
+        for callback in callbacks:
+            callback()
     assert sent == [(courier.pk, 10, "完成课程", "course", "t1")]
     for _ in range(2):  # a retried task pays once
         points_credit_task.apply(args=sent[0]).get()

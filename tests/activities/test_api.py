@@ -1,4 +1,5 @@
 import pytest
+from django.utils import timezone
 
 from activities.models import Claim, Order
 from activities.services import points_credit
@@ -54,7 +55,12 @@ def test_claim_sign_up_and_redeem_through_the_api(client, courier, make_courier)
     assert response.status_code == 400 and "积分不足" in response.content.decode()
     points_credit(user=courier, amount=50, reason="完成课程", source="course", idempotency_key="a")
     assert client.post(f"/api/mall/items/{item.pk}/redeem/").status_code == 201
-    assert client.get("/api/me/points/").json() == {"balance": 20}
+    # The 30 spent came out of the 50 earned; the 20 left lapse at the end of next year.
+    last_day = f"{timezone.localtime().year + 1}-12-31"
+    assert client.get("/api/me/points/").json() == {
+        "balance": 20,
+        "expiring": [{"date": last_day, "amount": 20}],
+    }
     ledger = client.get("/api/me/points/ledger/").json()["results"]
     assert [e["amount"] for e in ledger] == [-30, 50]
     assert client.get("/api/me/mall-orders/").json()["results"][0]["status"] == "pending"
@@ -65,5 +71,5 @@ def test_claim_sign_up_and_redeem_through_the_api(client, courier, make_courier)
 def test_other_members_data_is_not_visible(client, courier, make_courier):
     points_credit(user=courier, amount=5, reason="x", source="course", idempotency_key="b")
     client.force_login(make_courier())
-    assert client.get("/api/me/points/").json() == {"balance": 0}
+    assert client.get("/api/me/points/").json() == {"balance": 0, "expiring": []}
     assert client.get("/api/me/points/ledger/").json()["results"] == []

@@ -69,6 +69,8 @@ def test_admin_add_goes_through_the_scope_check(client, langfang_staff, sjz_staf
         "once_per_member": "on",
         "created_at_0": now.strftime("%Y-%m-%d"),
         "created_at_1": now.strftime("%H:%M:%S"),
+        "quotas-TOTAL_FORMS": "0",
+        "quotas-INITIAL_FORMS": "0",
     }
     client.force_login(sjz_staff)
     response = client.post("/admin/activities/campaign/add/", form)

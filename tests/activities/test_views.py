@@ -7,6 +7,7 @@ from accounts.models.membership import EmploymentForm
 from accounts.tokens import credential_token_issue
 from activities.models import Claim, Order, Signup
 from activities.services import campaign_claim, mall_order_place, points_credit
+from tests.accounts.factories import UserFactory
 from tests.activities.conftest import card_token
 from tests.activities.factories import ActivityFactory, CampaignFactory, MallItemFactory
 
@@ -162,7 +163,12 @@ def test_region_page_block_never_queries_and_fills_from_the_fragment(client, reg
     assert "/activities/?region=131082" in html  # and a link without JavaScript
     fragment = client.get(reverse("activities:region_block", args=["131082"])).content.decode()
     assert "廊坊新就业形态劳动者专场招聘会" in fragment
+    # An anonymous visitor may be served the whole page from portal.pagecache (the cold
+    # placeholder, which htmx fills); a signed-in member's page is rendered fresh, with the
+    # now warm block inline.
+    client.force_login(UserFactory())
     assert "廊坊新就业形态劳动者专场招聘会" in client.get("/hebei/langfang/sanhe/").content.decode()
+    client.logout()
     shijiazhuang = client.get(reverse("activities:region_block", args=["130100"]))
     assert "廊坊新就业形态劳动者专场招聘会" not in shijiazhuang.content.decode()
     assert client.get(reverse("activities:region_block", args=["999999"])).status_code == 404

@@ -155,7 +155,9 @@ def test_submitting_100_questions_costs_bounded_queries(regions):
     with CaptureQueriesContext(connection) as queries:
         attempt = attempt_submit(attempt=attempt, answers=answers)
     assert attempt.score == 100
-    assert len(queries) <= 10, [q["sql"][:80] for q in queries]
+    # Scoring takes at most 10 whatever the number of questions; passing adds a constant 6
+    # (the paper's pass mark, the points reward row and its outbox message).
+    assert len(queries) <= 16, "\n".join(q["sql"][:100] for q in queries)
 
 
 def test_attempt_pages_hide_the_key_until_submitted(client, regions):
