@@ -18,6 +18,7 @@ import binascii
 import hashlib
 import hmac
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -114,6 +115,33 @@ def id_number_encrypt(number: str) -> tuple[str, str]:
     nonce = os.urandom(_NONCE_BYTES)
     sealed = AESGCM(keys.keys[keys.current_id]).encrypt(nonce, number.encode(), _AAD)
     return base64.urlsafe_b64encode(nonce + sealed).decode("ascii"), keys.current_id
+
+
+def id_number_bulk_sealer() -> Callable[[str], tuple[str, str, str]]:
+    """For bulk loads (datahub imports): a function ``number -> (ciphertext, key_id, hash)``
+    giving exactly what ``id_number_encrypt`` and ``id_number_hash`` give, but reusing one
+    AES-GCM context and drawing nonces in blocks: about half the cost per number."""
+    keys = id_number_keys()
+    cipher = AESGCM(keys.keys[keys.current_id])
+    key_id = keys.current_id
+    hash_key = keys.hash_key
+    pool = bytearray()
+
+    def seal(number: str) -> tuple[str, str, str]:
+        nonlocal pool
+        if len(pool) < _NONCE_BYTES:
+            pool = bytearray(os.urandom(_NONCE_BYTES * 4096))
+        nonce = bytes(pool[-_NONCE_BYTES:])
+        del pool[-_NONCE_BYTES:]
+        plain = number.encode()
+        sealed = cipher.encrypt(nonce, plain, _AAD)
+        return (
+            base64.urlsafe_b64encode(nonce + sealed).decode("ascii"),
+            key_id,
+            hmac.new(hash_key, plain, hashlib.sha256).hexdigest(),
+        )
+
+    return seal
 
 
 def id_number_decrypt(ciphertext: str, key_id: str) -> str:

@@ -1,0 +1,1 @@
+"""Writes for datahub: roster imports (``imports``) and the exchange API (``exchange``)."""
