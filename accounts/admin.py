@@ -7,6 +7,7 @@ from unfold.forms import AdminPasswordChangeForm
 
 from accounts.forms import AdminUserChangeForm, AdminUserCreationForm
 from accounts.models import User
+from portal.paginators import EstimatedCountPaginator
 
 admin.site.unregister(Group)
 
@@ -26,6 +27,10 @@ class UserAdmin(BaseUserAdmin, ModelAdmin):
     list_display = ("phone", "display_name", "is_staff", "is_active", "date_joined")
     list_filter = ("is_staff", "is_superuser", "is_active")
     search_fields = ("phone", "display_name", "email")
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    # unfold renders a list cell by cell: 50 rows, not 100, halve the page's time.
+    list_per_page = 50
     readonly_fields = ("last_login", "date_joined")
     fieldsets = (
         (None, {"fields": ("phone", "password")}),

@@ -19,6 +19,7 @@ from accounts.selectors.identity import identity_list_for_staff, identity_member
 from accounts.selectors.wallet import credential_list_for_staff
 from accounts.services.identity import identity_id_number_reveal
 from accounts.services.wallet import credential_revoke
+from portal.paginators import EstimatedCountPaginator
 
 
 class _ScopedReadOnlyAdmin(ModelAdmin):
@@ -61,6 +62,10 @@ class ExternalAccountInline(TabularInline):
 class DigitalIdentityAdmin(_ScopedReadOnlyAdmin):
     list_display = ("member_id", "real_name", "id_number_masked", "verified_at")
     search_fields = ("member_id", "real_name", "user__phone")
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    # unfold renders a list cell by cell: 50 rows, not 100, halve the page's time.
+    list_per_page = 50
     # Only the masked number; the ciphertext and the hash never reach a page.
     fields = (
         "user",

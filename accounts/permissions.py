@@ -34,6 +34,9 @@ class Action(StrEnum):
     JOBS_MODERATE = "jobs.moderate"
     ACTIVITIES_MANAGE = "activities.manage"
     INSIGHTS_VIEW = "insights.view"
+    POINTS_AUDIT = "activities.points_audit"  # read every member's points ledger (province)
+    AUDIT_VIEW = "audit.view"  # browse the audit log and the admin change history
+    DATAHUB_IMPORT = "datahub.import"  # upload member rosters (数据归集) for a region
 
 
 ACTION_ROLES: dict[Action, frozenset[Role]] = {
@@ -50,6 +53,9 @@ ACTION_ROLES: dict[Action, frozenset[Role]] = {
     Action.JOBS_MODERATE: frozenset({Role.REGION_EDITOR, Role.PROVINCE_ADMIN}),
     Action.ACTIVITIES_MANAGE: frozenset({Role.REGION_EDITOR, Role.PROVINCE_ADMIN}),
     Action.INSIGHTS_VIEW: frozenset({Role.REGION_EDITOR, Role.PROVINCE_ADMIN}),
+    Action.POINTS_AUDIT: frozenset({Role.PROVINCE_ADMIN}),
+    Action.AUDIT_VIEW: frozenset({Role.PROVINCE_ADMIN}),
+    Action.DATAHUB_IMPORT: frozenset({Role.REGION_EDITOR, Role.PROVINCE_ADMIN}),
 }
 
 

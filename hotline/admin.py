@@ -11,15 +11,13 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
+from unfold.widgets import UnfoldAdminTextareaWidget
 
 from accounts.permissions import Action, region_scope_q, user_can, user_region_paths
 from hotline.models import (
@@ -42,27 +40,9 @@ from hotline.services import requests as services
 from hotline.services.canned import canned_reply_save
 from hotline.services.cases import hotline_case_create
 from portal.audit import audit_record
+from portal.db_router import replica_reads
+from portal.paginators import EstimatedCountPaginator
 from regions.models import Region
-
-
-class EstimatedCountPaginator(Paginator):
-    """On PostgreSQL the count is the planner's estimate (one EXPLAIN, no table scan);
-    elsewhere an exact count."""
-
-    @cached_property
-    def count(self) -> int:
-        if connection.vendor != "postgresql":
-            return super().count
-        query = self.object_list.order_by().values("pk")
-        sql, params = query.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-            plan = cursor.fetchone()[0]
-        if isinstance(plan, str):
-            import json
-
-            plan = json.loads(plan)
-        return int(plan[0]["Plan"]["Plan Rows"])
 
 
 def _scoped_regions(user, action=Action.HOTLINE_HANDLE) -> Q:
@@ -213,7 +193,7 @@ class ReplyForm(ServiceErrorsMixin, forms.ModelForm):
         help_text=_("选择后其内容加在答复末尾"),
     )  # fmt: skip
     reply = forms.CharField(
-        label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+        label=_("答复内容"), widget=UnfoldAdminTextareaWidget(attrs={"rows": 5}), required=False
     )
     reply_action = forms.ChoiceField(
         label=_("答复后"),
@@ -315,6 +295,17 @@ class HotlineRequestAdmin(ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def changelist_view(self, request, extra_context=None):
+        """The list (a GET) reads from the replica when one is configured; actions (POST)
+        stay on the primary. Rendered inside, as the template evaluates the queryset."""
+        if request.method != "GET":
+            return super().changelist_view(request, extra_context)
+        with replica_reads():
+            response = super().changelist_view(request, extra_context)
+            if hasattr(response, "render"):
+                response.render()
+        return response
 
     def get_queryset(self, request):
         return (

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
+from unfold.widgets import UnfoldAdminTextareaWidget
 
 from accounts.permissions import Action, region_scope_q, user_can, user_region_paths
 from regions.models import (
@@ -117,7 +118,7 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = ("region", "kind", "title", "summary", "body", "tags", "cover", "publish_at")
-        widgets = {"body": forms.Textarea(attrs={"rows": 16})}
+        widgets = {"body": UnfoldAdminTextareaWidget(attrs={"rows": 16})}
 
     def clean_cover(self):
         cover = self.cleaned_data.get("cover")

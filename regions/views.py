@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.db_router import replica_reads
+from portal.pagecache import anonymous_page_cache
 from regions.forms import ArticleSearchForm, LocateForm, RegionChoiceForm
 from regions.selectors import RegionNode, region_node_get_by_slugs, region_tree
 from regions.selectors.articles import (
@@ -56,6 +58,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@anonymous_page_cache
+@replica_reads
 def region_detail(request: HttpRequest, slugs: str) -> HttpResponse:
     node = region_node_get_by_slugs(slugs=slugs.split("/"))
     tree = region_tree()

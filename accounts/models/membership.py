@@ -68,7 +68,11 @@ class Membership(models.Model):
                 name="accounts_membership_end_consistent",
             ),
         ]
-        indexes = [models.Index(fields=["organization", "status"])]
+        indexes = [
+            models.Index(fields=["organization", "status"]),
+            # The admin's list order (newest first, then id) over 500,000 memberships.
+            models.Index(fields=["-started_at", "-id"], name="accounts_membership_started"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organization}"

@@ -1,0 +1,55 @@
+"""Serial server time of each load-test page: one request at a time, in-process, best of 4,
+with its queries (the slowest three shown). Uses the sessions of var/bench/plan.json, which
+bench/load_run.py writes.
+
+    .venv/bin/python bench/load_env.py .venv/bin/python bench/load_profile.py [page ...]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+
+def main() -> None:
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    plan = json.loads((ROOT / "var" / "bench" / "plan.json").read_text())
+    only = sys.argv[1:]
+    for name, spec in plan["pages"].items():
+        if only and name not in only:
+            continue
+        person = (plan["sessions"][spec["who"]] or [{}])[0]
+        url = spec["url"].format(**person)
+        client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="127.0.0.1")
+        if person.get("sessionid"):
+            client.cookies["sessionid"] = person["sessionid"]
+        times = []
+        for _ in range(4):
+            started = time.perf_counter()
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url, secure=True)
+            times.append((time.perf_counter() - started) * 1000)
+        sql_ms = sum(float(q["time"]) for q in queries.captured_queries) * 1000
+        print(
+            f"{name:24} {response.status_code} best {min(times):7.1f} ms  "
+            f"queries {len(queries)}  sql {sql_ms:.0f} ms"
+        )
+        for query in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:3]:
+            print(f"    {float(query['time']) * 1000:7.1f} {query['sql'][:200]}")
+
+
+if __name__ == "__main__":
+    main()

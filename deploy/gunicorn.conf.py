@@ -1,0 +1,37 @@
+"""gunicorn settings for 职工之家·河北, sized for a small machine (2 cores) and overridable.
+
+    gunicorn portal.wsgi -c deploy/gunicorn.conf.py
+
+Why these numbers (measured in docs/benchmarks.md, "Province scale"):
+- Pages are CPU-bound in Python (template rendering) with short database waits, so the
+  processes, not threads, carry the throughput: 2 workers per core. Two threads per worker
+  cover the database and Redis waits without more memory (each worker is ~150 MB).
+- With ``CONN_MAX_AGE`` each thread keeps one PostgreSQL connection: workers × threads
+  connections per node (8 here); mind ``max_connections`` when adding nodes.
+- ``max_requests`` with jitter recycles a worker now and then, so a slow leak never grows.
+- ``preload_app`` imports Django once and forks, so workers start fast and share memory.
+
+Environment: ``GUNICORN_BIND`` (127.0.0.1:8000), ``GUNICORN_WORKERS`` (2 × cores),
+``GUNICORN_THREADS`` (2), ``GUNICORN_TIMEOUT`` (30 s).
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2))
+threads = int(os.environ.get("GUNICORN_THREADS", 2))
+worker_class = "gthread"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
+graceful_timeout = 30
+keepalive = 5
+max_requests = 5000
+max_requests_jitter = 500
+preload_app = True
+# Behind a load balancer or proxy that sets X-Forwarded-Proto (settings trust it when
+# DEBUG is off); list the proxies' addresses in FORWARDED_ALLOW_IPS.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Request lines are logged by the portal's own JSON middleware; gunicorn logs errors only.
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "warning")

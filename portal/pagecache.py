@@ -1,0 +1,200 @@
+"""Whole-page cache of public pages for anonymous visitors (region pages, course catalogue).
+
+A signed-in member, a POST, an htmx request or a visitor with pending messages always gets a
+freshly rendered page. For the others the rendered HTML is kept in the cache under the path,
+the query string, the visitor's current region, language and large-text choice, and a
+*version*: any save or delete of content shown on public pages (regions, articles, courses,
+activities, job posts) raises the version, so every cached page is dropped at once; a
+bulk ``update()`` that sends no signal is bounded by ``PAGE_CACHE_SECONDS``.
+
+The CSRF token is not cached: the stored HTML carries a placeholder that each response
+replaces with the visitor's own token, so no two visitors ever share one.
+
+    @anonymous_page_cache
+    def region_detail(request, slugs): ...
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.translation import get_language
+
+PAGE_CACHE_SECONDS = 60
+VERSION_KEY = "pagecache:version"
+_PLACEHOLDER = "__PORTAL_CSRF_TOKEN__"
+_TOKEN_PATTERNS = (
+    re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"'),
+    re.compile(r'"X-CSRFToken": "([^"]+)"'),
+)
+#: Content shown on public pages; a change to any of it drops every cached page.
+PUBLIC_CONTENT_MODELS = (
+    "regions.Region",
+    "regions.Article",
+    "regions.ServiceEntry",
+    "regions.ServiceOverride",
+    "learning.Course",
+    "activities.Activity",
+    "jobs.JobPost",
+)
+
+
+#: Each process re-reads the version at most this often: a change reaches the other
+#: processes within a second, and a cached page costs one cache read instead of two.
+LOCAL_VERSION_SECONDS = 1.0
+_local: dict = {"version": None, "at": 0.0}
+
+
+def pagecache_version() -> int:
+    now = time.monotonic()
+    if _local["version"] is not None and now - _local["at"] < LOCAL_VERSION_SECONDS:
+        return _local["version"]
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # A fresh start (or a flushed cache): a version never used before, so no process
+        # serves a page it kept under the old numbering.
+        cache.add(VERSION_KEY, time.time_ns() // 1000, timeout=None)
+        version = cache.get(VERSION_KEY) or 1
+    _local.update(version=version, at=now)
+    return version
+
+
+def pagecache_local_clear() -> None:
+    """Forget this process's copies (tests clear the shared cache between tests)."""
+    _local["version"] = None
+    with _pages_lock:
+        _pages.clear()
+
+
+def pagecache_invalidate(**kwargs) -> None:
+    """Drop every cached public page (a new version; old entries expire unused)."""
+    pagecache_local_clear()
+    # No version yet: nothing is cached under one either.
+    with contextlib.suppress(ValueError):
+        cache.incr(VERSION_KEY)
+
+
+for _model in PUBLIC_CONTENT_MODELS:
+    post_save.connect(pagecache_invalidate, sender=_model, dispatch_uid=f"pagecache:{_model}")
+    post_delete.connect(pagecache_invalidate, sender=_model, dispatch_uid=f"pagecache-d:{_model}")
+
+
+#: A small copy of the hottest pages in each process (L1) in front of Redis (L2): a hit then
+#: costs no network round trip. Keys carry the version, so an invalidation reaches it as
+#: soon as the process re-reads the version (LOCAL_VERSION_SECONDS).
+LOCAL_PAGES = 256
+_pages: OrderedDict[str, tuple[float, tuple[str, str]]] = OrderedDict()
+_pages_lock = threading.Lock()
+
+
+def _local_get(key: str) -> tuple[str, str] | None:
+    with _pages_lock:
+        entry = _pages.get(key)
+        if entry is None:
+            return None
+        expires, value = entry
+        if expires < time.monotonic():
+            del _pages[key]
+            return None
+        _pages.move_to_end(key)
+        return value
+
+
+def _local_set(key: str, value: tuple[str, str], seconds: float) -> None:
+    with _pages_lock:
+        _pages[key] = (time.monotonic() + seconds, value)
+        _pages.move_to_end(key)
+        while len(_pages) > LOCAL_PAGES:
+            _pages.popitem(last=False)
+
+
+def _cacheable(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return (
+        request.method in ("GET", "HEAD")
+        and not (user is not None and user.is_authenticated)
+        and not request.headers.get("HX-Request")
+        and "messages" not in request.COOKIES
+        and not (hasattr(request, "session") and request.session.get("_messages"))
+    )
+
+
+def _key(request: HttpRequest, region_code: str) -> str:
+    from portal.views import LARGE_TEXT_COOKIE
+
+    raw = "|".join(
+        [
+            request.path,
+            request.META.get("QUERY_STRING", ""),
+            region_code,
+            get_language() or "",
+            request.COOKIES.get(LARGE_TEXT_COOKIE, ""),
+        ]
+    )
+    digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
+    return f"pagecache:{pagecache_version()}:{digest}"
+
+
+def _current_region_code(request: HttpRequest) -> str:
+    from regions.views import CURRENT_REGION_COOKIE, current_region_for
+
+    if (
+        settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CURRENT_REGION_COOKIE not in request.COOKIES
+    ):
+        # Neither a session nor a remembered region: the default, without reading the tree.
+        return settings.PORTAL_DEFAULT_REGION_CODE
+    node = current_region_for(request)
+    return node.code if node is not None else ""
+
+
+def anonymous_page_cache(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not _cacheable(request):
+            return view(request, *args, **kwargs)
+        key = _key(request, _current_region_code(request))
+        hit = _local_get(key)
+        if hit is None:
+            hit = cache.get(key)
+            if hit is not None:
+                _local_set(key, hit, PAGE_CACHE_SECONDS / 2)
+        if hit is not None:
+            content, content_type = hit
+            response = HttpResponse(
+                content.replace(_PLACEHOLDER, get_token(request)), content_type=content_type
+            )
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = view(request, *args, **kwargs)
+        if (
+            response.status_code == 200
+            and not getattr(response, "streaming", False)
+            and not response.cookies
+            and "text/html" in response.get("Content-Type", "")
+        ):
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            html = response.content.decode(response.charset)
+            for pattern in _TOKEN_PATTERNS:
+                match = pattern.search(html)
+                if match:
+                    html = html.replace(match.group(1), _PLACEHOLDER)
+            cache.set(key, (html, response["Content-Type"]), PAGE_CACHE_SECONDS)
+            _local_set(key, (html, response["Content-Type"]), PAGE_CACHE_SECONDS / 2)
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    return wrapped

@@ -1,0 +1,1 @@
+"""A province-sized data set for load tests (``manage.py seed_scale``), written with COPY."""
