@@ -73,3 +73,50 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class OutboxMessage(models.Model):
+    """A Celery task to send, written in the same transaction as the change that needs it.
+
+    Written only through ``portal.outbox.outbox_enqueue``; ``portal.outbox.outbox_relay``
+    publishes pending rows after commit, and again from a periodic task and at worker start,
+    so a task enqueued while the broker is down is sent once it is back. ``key`` makes the
+    same logical task enqueue once.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("待发送")
+        SENT = "sent", _("已发送")
+
+    key = models.CharField(_("去重键"), max_length=200, unique=True)
+    task = models.CharField(_("任务"), max_length=200)
+    args = models.JSONField(_("位置参数"), default=list, blank=True)
+    kwargs = models.JSONField(_("关键字参数"), default=dict, blank=True)
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(_("发送尝试次数"), default=0)
+    last_error = models.CharField(_("最近错误"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("待发任务")
+        verbose_name_plural = _("待发任务")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state="pending", sent_at__isnull=True)
+                | models.Q(state="sent", sent_at__isnull=False),
+                name="portal_outbox_sent_at_iff_sent",
+            ),
+        ]
+        # The relay's scan: pending rows, oldest first (a partial index stays small).
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(state="pending"),
+                name="portal_outbox_pending_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} [{self.key}] {self.state}"

@@ -1,0 +1,90 @@
+"""A Redis cache that degrades instead of failing the request when Redis is down.
+
+Everything the portal caches (region trees, page blocks, rate-limit counters) can be
+recomputed, so an unreachable Redis must cost speed, not pages: each operation that cannot
+reach Redis logs one warning and answers as a cache miss would. After a failure the backend
+stops trying for ``RETRY_AFTER`` seconds, so a page that reads the cache twenty times does
+not wait twenty connection timeouts. ``/healthz`` still reports the cache down (``ping``).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError)
+
+
+class ResilientRedisCache(RedisCache):
+    #: Seconds to answer "miss" without trying Redis after it failed.
+    RETRY_AFTER = 5.0
+
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        self._down_until = 0.0
+
+    def ping(self) -> bool:
+        """Reach Redis now, bypassing the pause; raises if it is unreachable, ends the
+        pause if it answers."""
+        answered = bool(self._cache.get_client(write=True).ping())
+        self._down_until = 0.0
+        return answered
+
+    def _guard(self, operation: str, call, fallback):
+        if time.monotonic() < self._down_until:
+            return fallback
+        try:
+            return call()
+        except UNREACHABLE as exc:
+            self._down_until = time.monotonic() + self.RETRY_AFTER
+            logger.warning(
+                "cache unavailable, %s answered as a miss for %ss",
+                operation,
+                self.RETRY_AFTER,
+                extra={"error": repr(exc)},
+            )
+            return fallback
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard("add", lambda: RedisCache.add(self, key, value, timeout, version), False)
+
+    def get(self, key, default=None, version=None):
+        return self._guard("get", lambda: RedisCache.get(self, key, default, version), default)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard("set", lambda: RedisCache.set(self, key, value, timeout, version), None)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard("touch", lambda: RedisCache.touch(self, key, timeout, version), False)
+
+    def delete(self, key, version=None):
+        return self._guard("delete", lambda: RedisCache.delete(self, key, version), False)
+
+    def get_many(self, keys, version=None):
+        return self._guard("get_many", lambda: RedisCache.get_many(self, keys, version), {})
+
+    def has_key(self, key, version=None):
+        return self._guard("has_key", lambda: RedisCache.has_key(self, key, version), False)
+
+    def incr(self, key, delta=1, version=None):
+        # A counter that cannot be read counts from zero (rate limits fail open, logged).
+        return self._guard("incr", lambda: RedisCache.incr(self, key, delta, version), delta)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard(
+            "set_many", lambda: RedisCache.set_many(self, data, timeout, version), list(data)
+        )
+
+    def delete_many(self, keys, version=None):
+        return self._guard("delete_many", lambda: RedisCache.delete_many(self, keys, version), None)
+
+    def clear(self):
+        return self._guard("clear", lambda: RedisCache.clear(self), False)
