@@ -1,8 +1,10 @@
 """The working-day calendar the hotline's time limits run on.
 
 Weekends are off except the make-up working days (调休上班); the public holidays are those of
-the State Council's notice on the 2026 holiday arrangements (国办发明电〔2025〕7号). A year
-not listed falls back to plain weekends.
+the State Council General Office's notice on the 2026 holiday arrangements of 4 November 2025
+(国务院办公厅关于2026年部分节假日安排的通知), checked date by date against the published
+text. A year not listed falls back to plain weekends: add the next year's dates when its notice
+appears.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from hotline.forms import AddInfoForm, BookForm, RateForm, ReopenForm, RequestSu
 from hotline.models import ConsultationBooking, State
 from hotline.services import consultations
 from hotline.services import requests as services
+from portal.security import rate_limited
 from regions.views import current_region_for
 
 
@@ -29,6 +30,7 @@ def _add_error(form: Form, exc: ValidationError) -> None:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("hotline.submit", when=lambda request: "preview" not in request.POST)
 def index(request: HttpRequest) -> HttpResponse:
     """The member's entry: the question form (matching cases and answers shown before
     submitting) and their requests."""

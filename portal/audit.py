@@ -37,3 +37,21 @@ def audit_record(
         request_id=getattr(request, "request_id", "") if request is not None else "",
         details=details or {},
     )
+
+
+#: However the setting is configured, entries younger than this are never deleted.
+MIN_RETENTION_DAYS = 183
+
+
+def audit_log_prune(*, now: Any = None) -> int:
+    """Delete audit entries older than ``PORTAL_AUDIT_RETENTION_DAYS`` (never fewer than six
+    months); the only deletion of audit rows anywhere. Returns how many were deleted."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    days = max(int(settings.PORTAL_AUDIT_RETENTION_DAYS), MIN_RETENTION_DAYS)
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    deleted, _ = AuditLog.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -13,3 +13,5 @@ os.environ.setdefault("STATIC_MANIFEST", "false")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ.setdefault("SMS_BACKEND", "portal.sms.backends.locmem.SmsBackend")
 os.environ.setdefault("IDENTITY_DEV_KEYS", "true")
+# The test client speaks plain http; production redirects it to https.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")

@@ -18,6 +18,7 @@ from hotline.api.serializers import (
     RequestOutputSerializer,
 )
 from hotline.services import requests as services
+from portal.security import rate_limited
 from regions.models import Region
 
 TAGS = ["hotline"]
@@ -37,6 +38,7 @@ class RequestListCreateApi(APIView):
         summary="提交诉求",
         tags=TAGS,
     )
+    @rate_limited("hotline.submit")
     def post(self, request):
         serializer = RequestInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

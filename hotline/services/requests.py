@@ -39,6 +39,7 @@ from hotline.models import (
     Tier,
     Topic,
 )
+from portal.audit import audit_record
 from portal.notifications import notify
 from regions.models import Region
 from regions.uploads import attachment_check
@@ -69,6 +70,12 @@ def _move(
         )
     RequestTransition.objects.create(
         request=request, from_state=request.state, to_state=to, actor=_actor(actor), note=note[:200]
+    )
+    audit_record(
+        actor=_actor(actor),
+        action="hotline.state_change",
+        target=request,
+        details={"from": request.state, "to": to},
     )
     request.state = to
     request.updated_at = timezone.now()
@@ -614,7 +621,24 @@ def hotline_request_rate(
     request.rating_comment = _text(comment, name="comment", max_length=500, required=False)
     request.rated_at = timezone.now()
     request.save(update_fields=["rating", "rating_comment", "rated_at"])
+    _rating_points(request)
     return request
+
+
+def _rating_points(request: HotlineRequest) -> None:
+    """Rating earns points once per request, credited after commit by the points ledger."""
+    from activities.models import PointsEntry
+    from activities.tasks import points_credit_later
+
+    amount = getattr(settings, "ACTIVITIES_HOTLINE_RATING_POINTS", 0)
+    if amount and request.member_id:
+        points_credit_later(
+            user_id=request.member_id,
+            amount=amount,
+            reason=_("评价12351热线服务（%(ref)s）") % {"ref": request.number},
+            source=PointsEntry.Source.HOTLINE,
+            idempotency_key=f"hotline:{request.pk}:rated",
+        )
 
 
 @transaction.atomic

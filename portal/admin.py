@@ -1,0 +1,77 @@
+"""The audit log and the admin's change history, for province administrators: read-only.
+
+Nobody adds, changes or deletes an entry here, superusers included: the log is append-only
+(``portal.audit.audit_record``) and only the retention task removes rows past their age.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.admin.models import LogEntry
+from unfold.admin import ModelAdmin
+
+from accounts.permissions import Action, user_can
+from portal.models import AuditLog
+
+
+class ReadOnlyAuditAdmin(ModelAdmin):
+    """Browsable by those who may ``audit.view``; no add, change or delete for anyone."""
+
+    actions = None
+    list_per_page = 50
+
+    def has_module_permission(self, request) -> bool:
+        return user_can(request.user, Action.AUDIT_VIEW)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(ReadOnlyAuditAdmin):
+    list_display = ["created_at", "action", "actor", "target_type", "target_id", "ip_address"]
+    list_filter = ["action", "target_type"]
+    search_fields = ["action", "target_type", "target_id", "request_id", "actor__phone"]
+    date_hierarchy = "created_at"
+    list_select_related = ["actor"]
+    readonly_fields = [
+        "created_at",
+        "action",
+        "actor",
+        "target_type",
+        "target_id",
+        "ip_address",
+        "request_id",
+        "details",
+    ]
+    fields = readonly_fields
+
+
+@admin.register(LogEntry)
+class LogEntryAdmin(ReadOnlyAuditAdmin):
+    """Django's record of every add, change and delete made in the admin (staff edits)."""
+
+    list_display = ["action_time", "user", "content_type", "object_repr", "action_flag"]
+    list_filter = ["action_flag", "content_type"]
+    search_fields = ["object_repr", "change_message", "user__phone"]
+    date_hierarchy = "action_time"
+    list_select_related = ["user", "content_type"]
+    readonly_fields = [
+        "action_time",
+        "user",
+        "content_type",
+        "object_id",
+        "object_repr",
+        "action_flag",
+        "change_message",
+    ]
+    fields = readonly_fields
