@@ -20,7 +20,10 @@ NAV_ENTRIES = [
     ("jobs", _("就业"), "jobs:index"),
     ("activities", _("活动"), "activities:index"),
     ("account", _("我的"), "accounts:me"),
+    ("insights", _("数据"), "insights:dashboard"),
 ]
+#: Entries only union staff see (the page itself still checks the permission: 404 if none).
+STAFF_ENTRIES = {"insights"}
 
 
 @cache
@@ -37,7 +40,11 @@ def _resolved_entries() -> tuple[tuple[str, object, str], ...]:
 def nav_items(request: HttpRequest) -> list[dict]:
     path = request.path
     items = []
+    user = getattr(request, "user", None)
+    is_staff = bool(user is not None and user.is_authenticated and user.is_staff)
     for key, label, url in _resolved_entries():
+        if key in STAFF_ENTRIES and not is_staff:
+            continue
         active = path == url if url == "/" else path.startswith(url)
         items.append({"key": key, "label": label, "url": url, "active": active})
     return items

@@ -36,6 +36,8 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     # A development-only key: sessions signed with it are worthless elsewhere.
     SECRET_KEY = "django-insecure-dev-only-key-for-local-runs"  # noqa: S105
+# Rotation: the new key in SECRET_KEY, the old one here until sessions signed with it expire.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -62,6 +64,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.idp.oidc",
     "axes",
+    "csp",
     # Project apps
     "portal.apps.PortalConfig",
     "accounts.apps.AccountsConfig",
@@ -70,17 +73,23 @@ INSTALLED_APPS = [
     "hotline.apps.HotlineConfig",
     "jobs.apps.JobsConfig",
     "activities.apps.ActivitiesConfig",
+    "datahub.apps.DatahubConfig",
+    "insights.apps.InsightsConfig",
 ]
 
 MIDDLEWARE = [
     "portal.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (django-csp), relaxed only for the admin and API docs.
+    "portal.security.PortalCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # notes signed-in users as active for the day in the cache (no query): insights.
+    "insights.middleware.DailyActiveMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -129,6 +138,19 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
+# >>> scale block (read replica, database router, load-test ceiling) >>>
+#: DATABASE_REPLICA_URL: a streaming replica of the primary; pages that read much and
+#: tolerate a second of lag read from it (portal.db_router.replica_reads), all else the primary.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db_url("DATABASE_REPLICA_URL")
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", DATABASES["default"].get("CONN_MAX_AGE", 0))
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+PORTAL_READ_REPLICA = "replica" in DATABASES
+DATABASE_ROUTERS = ["portal.db_router.ReplicaRouter"]
+#: BENCH_CEILING=1 serves /bench/ceiling (a constant, no database) for the load test's ceiling.
+PORTAL_BENCH_CEILING = env.bool("BENCH_CEILING", default=False)
+# <<< scale block <<<
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery -------------------------------------------------------------------
@@ -151,7 +173,8 @@ REDIS_CACHE_URL = env.str("REDIS_CACHE_URL", default="") or (
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Degrades to cache misses (logged) while Redis is down: pages keep serving.
+            "BACKEND": "portal.cache.ResilientRedisCache",
             "LOCATION": REDIS_CACHE_URL,
             "KEY_PREFIX": "portal",
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
@@ -175,10 +198,20 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_TIME_LIMIT = 300
 # With acks_late a task that outlives the visibility timeout is redelivered to another
 # worker, so the timeout must exceed the longest hard time limit by a margin.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# CELERY_VISIBILITY_TIMEOUT (seconds) is also how long a task whose worker was killed waits
+# before another worker gets it; the fault tests set it to a few seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
+# Tasks are enqueued through the transactional outbox (portal.outbox); this sends the rows
+# left pending while the broker was down.
+CELERY_BEAT_SCHEDULE["portal-outbox-relay"] = {
+    "task": "portal.tasks.outbox_relay_pending",
+    "schedule": 30.0,  # seconds
+}
 
 # --- Auth ----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -318,6 +351,56 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
+# >>> hardening block (HSTS, HTTPS redirect, CSP, rate limits, audit retention) >>>
+#   SECURE_SSL_REDIRECT   on unless DEBUG: plain http is redirected (behind the proxy, whose
+#                         X-Forwarded-Proto says https); /healthz stays reachable over http.
+#   SECURE_HSTS_SECONDS   one year unless DEBUG; 0 turns HSTS off.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+from csp.constants import NONE, SELF, UNSAFE_EVAL, UNSAFE_INLINE  # noqa: E402
+
+# No inline script anywhere (JS lives in static/js/); no asset from another origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+#: Path prefix → directives replaced there. unfold's Alpine.js evaluates x-data expressions
+#: (eval) and its templates use style attributes; Swagger UI has an inline <style>.
+#: Inline scripts stay forbidden on these pages too.
+PORTAL_CSP_RELAXED = {
+    "/admin/": {
+        "script-src": [SELF, UNSAFE_EVAL],
+        "style-src": [SELF, UNSAFE_INLINE],
+    },
+    "/api/docs/": {"style-src": [SELF, UNSAFE_INLINE]},
+}
+#: scope → (attempts, seconds) per signed-in user (or per address), see portal.security.
+PORTAL_RATE_LIMITS = {
+    "hotline.submit": (10, 3600),
+    "activities.claim": (20, 600),
+}
+#: Audit entries are kept at least this long; the nightly task deletes only older ones.
+PORTAL_AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
+CELERY_BEAT_SCHEDULE["portal-audit-prune"] = {
+    "task": "portal.tasks.audit_log_prune",
+    "schedule": 24 * 3600.0,
+}
+# <<< hardening block <<<
 
 # --- REST framework ------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -367,11 +450,14 @@ LOGGING = {
         },
         "console": {"format": "%(asctime)s %(levelname)-7s %(name)s %(message)s"},
     },
+    # ID and mobile numbers are masked in every record before it is formatted.
+    "filters": {"pii": {"()": "portal.security.PiiMaskingFilter"}},
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": "json" if LOG_FORMAT == "json" else "console",
+            "filters": ["pii"],
         }
     },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
@@ -407,6 +493,22 @@ CELERY_BEAT_SCHEDULE["regions-publish-due-articles"] = {
 # >>> activities block (activities, welcome packs, points ledger and mall) >>>
 #: How long a region page keeps its "upcoming activities" block (dropped on any change).
 ACTIVITIES_REGION_BLOCK_SECONDS = 5 * 60
+#: Points lapse at the end of the Nth calendar year after the year they were earned (1:
+#: earned in 2026, valid through 31 Dec 2027), per ledger source with "default" for the
+#: rest; None: never. ACTIVITIES_POINTS_EXPIRY_YEARS=off turns expiry off.
+_points_years = env.str("ACTIVITIES_POINTS_EXPIRY_YEARS", default="1").strip().lower()
+ACTIVITIES_POINTS_EXPIRY_YEARS: dict[str, int | None] = {
+    "default": None if _points_years in ("", "off", "none") else int(_points_years),
+    "adjustment": None,  # staff corrections never lapse
+}
+#: Points for rating a resolved 12351 request (once per request).
+ACTIVITIES_HOTLINE_RATING_POINTS = 5
+from celery.schedules import crontab as _crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["activities-expire-points"] = {
+    "task": "activities.tasks.expire_points",
+    "schedule": _crontab(hour=0, minute=20),  # after midnight: year-end expiry on 1 January
+}
 # <<< activities block <<<
 
 # >>> hotline block (12351: requests, time limits, legal consultations) >>>
@@ -439,6 +541,12 @@ CELERY_BEAT_SCHEDULE["learning-expire-attempts"] = {
     "task": "learning.tasks.expire_attempts",
     "schedule": 60.0,  # seconds: an abandoned attempt is submitted within a minute
 }
+#: Points for passing an exam paper (once per member and paper); 0 turns them off.
+LEARNING_EXAM_PASS_POINTS = env.int("LEARNING_EXAM_PASS_POINTS", default=10)
+CELERY_BEAT_SCHEDULE["learning-credit-rewards"] = {
+    "task": "learning.tasks.credit_pending_rewards",
+    "schedule": 3600.0,  # seconds: rewards whose after-commit task was lost
+}
 # <<< learning block <<<
 
 # >>> jobs block (résumés, job posts, matching on Celery, applications) >>>
@@ -449,3 +557,14 @@ CELERY_BEAT_SCHEDULE["jobs-nightly-refresh"] = {
     "schedule": crontab(hour=2, minute=30),  # re-match every résumé while members sleep
 }
 # <<< jobs block <<<
+
+# >>> insights block (indicators, facts, dashboard, big screen) >>>
+CELERY_BEAT_SCHEDULE["insights-flush-active"] = {
+    "task": "insights.tasks.flush_active",
+    "schedule": 300.0,  # seconds: daily-active notes reach the database within 5 minutes
+}
+CELERY_BEAT_SCHEDULE["insights-compute-yesterday"] = {
+    "task": "insights.tasks.compute_day",
+    "schedule": crontab(hour=1, minute=10),  # yesterday's facts, before the nightly re-match
+}
+# <<< insights block <<<

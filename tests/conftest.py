@@ -62,9 +62,13 @@ def _clear_cache():
     """Each test starts with an empty cache, so cached trees and pages cannot leak between them."""
     from django.core.cache import cache
 
+    from portal.pagecache import pagecache_local_clear
+
     cache.clear()
+    pagecache_local_clear()
     yield
     cache.clear()
+    pagecache_local_clear()
 
 
 @pytest.fixture

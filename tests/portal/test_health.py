@@ -55,7 +55,7 @@ def test_healthz_names_a_down_broker(client, settings, monkeypatch):
 @pytest.mark.redis
 def test_healthz_against_real_redis(client):
     body = client.get("/healthz").json()
-    assert body["checks"]["cache"] == {"status": "up", "backend": "RedisCache"}
+    assert body["checks"]["cache"] == {"status": "up", "backend": "ResilientRedisCache"}
     assert body["checks"]["broker"] == {"status": "up", "mode": "redis"}
 
 

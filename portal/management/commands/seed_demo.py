@@ -21,6 +21,9 @@ DEMO_MODULES = [
     "jobs.demo",
     "hotline.demo",
     "learning.demo",
+    "datahub.demo",
+    # last: computes the facts of the past 30 days from everything above.
+    "insights.demo",
 ]
 
 
