@@ -146,6 +146,8 @@ class MemberChange(models.Model):
         IDENTITY_ADDED = "identity_added", _("补充实名信息")
         MEMBERSHIP_STARTED = "membership_started", _("入会")
         PROFILE_UPDATED = "profile_updated", _("资料更新")
+        MEMBERSHIP_TRANSFERRED = "transferred", _("转会")
+        MEMBERSHIP_ENDED = "membership_ended", _("会籍结束")
 
     class Source(models.TextChoices):
         IMPORT = "import", _("名册导入")

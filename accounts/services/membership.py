@@ -32,6 +32,7 @@ from accounts.models import (
 )
 from accounts.permissions import Action, user_can
 from accounts.services.wallet import member_card_issue, member_card_revoke
+from datahub.services.feed import member_change_from_membership_event
 from portal.audit import audit_record
 from portal.sms import sms_send
 
@@ -122,7 +123,7 @@ def _event(
     note: str = "",
     at=None,
 ) -> MembershipEvent:
-    return MembershipEvent.objects.create(
+    event = MembershipEvent.objects.create(
         user_id=user_id,
         kind=kind,
         organization=organization,
@@ -132,6 +133,16 @@ def _event(
         note=note[:300],
         created_at=at or timezone.now(),
     )
+    # The national federation pulls membership changes from datahub's feed; the steps that
+    # change a membership go there in this same transaction.
+    member_change_from_membership_event(
+        user_id=user_id,
+        event_kind=kind,
+        organization_id=organization.pk,
+        event_id=event.pk,
+        at=event.created_at,
+    )
+    return event
 
 
 def _notify(*, user_id: int, message: str) -> None:

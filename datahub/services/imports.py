@@ -48,6 +48,7 @@ from accounts.services.wallet import member_card_issue
 from datahub.cleaning import CleanRow, RegionResolver, RowCleaner, mapping_validate, union_key
 from datahub.models import ImportRow, MemberChange, RosterImport
 from datahub.parsing import sheet_detect, sheet_rows
+from datahub.services.feed import member_change_record
 from datahub.services.messages import fill, import_messages
 from regions.models import Region
 from regions.selectors import region_tree
@@ -510,24 +511,15 @@ def _row_apply(
         if not notes:
             notes.append(msg["note_same"])
     for kind, org_id in changes:
-        MemberChange.objects.create(
+        member_change_record(
             user_id=user.pk,
             kind=kind,
             source=source,
             source_ref=source_ref,
             organization_id=org_id,
-            created_at=now,
-            txid=_txid_expression(),
+            at=now,
         )
     return RowOutcome(row.line, status, "；".join(notes), user.pk, identity.member_id or "")
-
-
-def _txid_expression() -> Any:
-    if connection.vendor == "postgresql":
-        from django.db.models.expressions import RawSQL
-
-        return RawSQL("pg_current_xact_id()::text::bigint", [])
-    return 0
 
 
 def _identity_create(
