@@ -11,12 +11,15 @@ same keys. ``DATABASE_URL``/``REDIS_URL`` are taken from the environment, defaul
 
 from __future__ import annotations
 
-import base64
 import os
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from deploy.genkeys import generate_keys  # noqa: E402 - after the path is set
+
 ENV_FILE = ROOT / "var" / "bench.env"
 
 DEFAULTS = {
@@ -25,37 +28,11 @@ DEFAULTS = {
 }
 
 
-def _generate() -> dict[str, str]:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    def b64(n: int) -> str:
-        return base64.b64encode(os.urandom(n)).decode()
-
-    pem = (
-        rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        .private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        .decode()
-        .replace("\n", "\\n")
-    )
-    return {
-        "SECRET_KEY": b64(48),
-        "ID_NUMBER_KEYS": f"k1:{b64(32)}",
-        "ID_NUMBER_HASH_KEY": b64(32),
-        "CARD_SIGNING_KEY": b64(32),
-        "OIDC_PRIVATE_KEY": pem,
-    }
-
-
 def bench_env() -> dict[str, str]:
     """The variables of a production-like run (keys from var/bench.env, made on first use)."""
     if not ENV_FILE.exists():
         ENV_FILE.parent.mkdir(exist_ok=True)
-        ENV_FILE.write_text("".join(f"{k}={v}\n" for k, v in _generate().items()))
+        ENV_FILE.write_text("".join(f"{k}={v}\n" for k, v in generate_keys().items()))
         ENV_FILE.chmod(0o600)
     keys = dict(line.split("=", 1) for line in ENV_FILE.read_text().splitlines() if "=" in line)
     env = {

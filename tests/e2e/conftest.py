@@ -36,6 +36,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from deploy.genkeys import generate_keys
+
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))
@@ -159,32 +161,6 @@ def _recreate_database(database_url: str, name: str, *, drop_only: bool = False)
                 cur.execute(f'CREATE DATABASE "{name}"')
     finally:
         conn.close()
-
-
-def _production_keys() -> dict[str, str]:
-    """Fresh keys as production would have them (no development fallbacks)."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    def b64(n: int) -> str:
-        return base64.b64encode(os.urandom(n)).decode()
-
-    pem = (
-        rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        .private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        .decode()
-    )
-    return {
-        "ID_NUMBER_KEYS": f"k1:{b64(32)}",
-        "ID_NUMBER_HASH_KEY": b64(32),
-        "CARD_SIGNING_KEY": b64(32),
-        "OIDC_PRIVATE_KEY": pem,
-        "IDENTITY_DEV_KEYS": "false",
-    }
 
 
 @dataclass
@@ -312,7 +288,7 @@ def live_portal(request: pytest.FixtureRequest) -> Iterator[LivePortal]:
         if not key.startswith(("DJANGO_", "PYTEST_", "SMS_", "STATIC_", "DEBUG"))
     }
     env.update(
-        _production_keys(),
+        generate_keys(secret_key=False),
         DJANGO_SETTINGS_MODULE="tests.e2e.settings",
         E2E_RUN_DIR=str(run_dir),
         DATABASE_URL=_with_db_name(base_url, db_name),
