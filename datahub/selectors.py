@@ -10,9 +10,10 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from accounts.models import DigitalIdentity, Membership, UnionOrganization
-from accounts.permissions import Action, region_scope_q
+from accounts.permissions import Action, region_scope_q, user_region_paths
 from datahub.models import ImportRow, MemberChange, RosterImport
 from datahub.services.imports import PROGRESS_KEY
+from regions.models import Region
 
 
 def roster_import_list_for_user(*, user: Any) -> QuerySet[RosterImport]:
@@ -123,3 +124,13 @@ def exchange_changes_page(*, after: tuple[int, int], limit: int) -> list[MemberC
         row.member_id = identity.member_id if identity else ""
         row.organization_name = organizations.get(row.organization_id, "")
     return rows
+
+
+def import_scope_regions(*, user: Any) -> list[Region]:
+    """The regions ``user`` may import rosters for: every city (and the province) for
+    province-wide staff, otherwise the roots of their scope."""
+    paths = user_region_paths(user, Action.DATAHUB_IMPORT)
+    if paths == [""]:
+        return list(Region.objects.filter(level__in=["province", "city"]).order_by("code"))
+    codes = [p.rstrip("/").rsplit("/", 1)[-1] for p in paths]
+    return list(Region.objects.filter(code__in=codes).order_by("code"))

@@ -11,13 +11,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.permissions import Action, user_can, user_region_paths
+from accounts.permissions import Action, user_can
 from datahub import selectors
 from datahub.forms import MappingForm, RosterUploadForm
 from datahub.models import ImportRow
 from datahub.reports import report_csv_lines, report_xlsx
 from datahub.services.imports import roster_import_create, roster_import_start
-from regions.models import Region
 
 LIST_LIMIT = 50
 REJECTED_PREVIEW = 100
@@ -28,14 +27,6 @@ def _require_importer(request: HttpRequest) -> None:
         raise Http404
 
 
-def _scope_regions(user) -> list[Region]:
-    paths = user_region_paths(user, Action.DATAHUB_IMPORT)
-    if paths == [""]:
-        return list(Region.objects.filter(level__in=["province", "city"]).order_by("code"))
-    codes = [p.rstrip("/").rsplit("/", 1)[-1] for p in paths]
-    return list(Region.objects.filter(code__in=codes).order_by("code"))
-
-
 def _errors(form, exc: ValidationError | PermissionDenied) -> None:
     form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
 
@@ -44,7 +35,7 @@ def _errors(form, exc: ValidationError | PermissionDenied) -> None:
 @require_http_methods(["GET", "POST"])
 def import_list(request: HttpRequest) -> HttpResponse:
     _require_importer(request)
-    regions = _scope_regions(request.user)
+    regions = selectors.import_scope_regions(user=request.user)
     form = RosterUploadForm(request.POST or None, request.FILES or None, regions=regions)
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data.get("region") or (regions[0].code if regions else "")

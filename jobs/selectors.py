@@ -209,6 +209,13 @@ def match_list_for_user(*, user: Any, limit: int = 20) -> list[MatchResult]:
     return matches
 
 
+def application_exists(*, user: Any, post: JobPost) -> bool:
+    """Whether ``user`` (possibly anonymous) has applied to ``post``."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Application.objects.filter(user=user, post=post).exists()
+
+
 def application_list_for_user(*, user: Any) -> QuerySet[Application]:
     return Application.objects.filter(user=user).select_related(
         "post", "post__employer", "post__region"

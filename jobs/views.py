@@ -20,7 +20,6 @@ from jobs.forms import (
     ResumeForm,
     ResumeSearchForm,
 )
-from jobs.models import Application
 from regions.selectors import region_tree
 
 PAGE_SIZE = 20
@@ -65,10 +64,7 @@ def region_posts(request: HttpRequest, code: str) -> HttpResponse:
 
 def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
     post = selectors.job_post_get_public(id=pk)
-    applied = (
-        request.user.is_authenticated
-        and Application.objects.filter(user=request.user, post=post).exists()
-    )
+    applied = selectors.application_exists(user=request.user, post=post)
     return render(request, "jobs/post_detail.html", {"post": post, "applied": applied})
 
 

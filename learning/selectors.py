@@ -13,6 +13,7 @@ from django.db.models.functions import TruncWeek
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.models import Credential
 from learning.models import (
     Attempt,
     AttemptQuestion,
@@ -345,3 +346,11 @@ def competition_scope_choices(*, competition_id: int) -> dict:
         "cities": list(Region.objects.filter(code__in=city_codes).order_by("code")),
         "organizations": list(UnionOrganization.objects.filter(pk__in=org_ids).order_by("name")),
     }
+
+
+def learning_certificates(*, user: Any) -> QuerySet[Credential]:
+    """The course certificates and competition awards in ``user``'s card wallet."""
+    return Credential.objects.filter(
+        user=user,
+        kind__in=[Credential.Kind.COURSE_CERTIFICATE, Credential.Kind.COMPETITION_AWARD],
+    )

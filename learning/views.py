@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Credential
 from learning import selectors
 from learning.forms import (
     CatalogueFilterForm,
@@ -182,10 +181,7 @@ def my_learning(request: HttpRequest) -> HttpResponse:
             "accuracy": selectors.practice_accuracy_by_tag(user=request.user),
             "attempts": selectors.my_attempts(user=request.user)[:10],
             "wrong_count": selectors.wrong_book(user=request.user).count(),
-            "certificates": Credential.objects.filter(
-                user=request.user,
-                kind__in=[Credential.Kind.COURSE_CERTIFICATE, Credential.Kind.COMPETITION_AWARD],
-            ),
+            "certificates": selectors.learning_certificates(user=request.user),
             "rewards": selectors.learning_rewards(user=request.user)[:10],
         },
     )
