@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from insights.models import DailyActive, Fact, FactDay
 from insights.registry import Indicator, RegionInfo, Window, indicators, region_infos, rollup
@@ -43,12 +44,12 @@ def facts_compute_day(*, day: date, codes: Iterable[str] | None = None) -> FactD
     facts, in one transaction: readers see the old day or the new one, never half of it.
     Running it twice gives the same rows. One grouped query per indicator."""
     if day > timezone.localdate():
-        raise ValidationError("不能计算未来日期的指标。")
+        raise ValidationError(gettext("不能计算未来日期的指标。"))
     wanted = set(codes) if codes is not None else None
     items = [i for i in indicators() if wanted is None or i.code in wanted]
     if wanted is not None and len(items) != len(wanted):
         unknown = sorted(wanted - {i.code for i in items})
-        raise ValidationError(f"未知的指标：{'、'.join(unknown)}")
+        raise ValidationError(gettext("未知的指标：%(codes)s") % {"codes": "、".join(unknown)})
     started = time.perf_counter()
     window = Window.for_day(day)
     regions = region_infos()
@@ -73,9 +74,11 @@ def facts_compute_day(*, day: date, codes: Iterable[str] | None = None) -> FactD
 def facts_backfill(*, start: date, end: date) -> list[FactDay]:
     """Compute each day from ``start`` to ``end`` inclusive (each day its own transaction)."""
     if start > end:
-        raise ValidationError("开始日期不能晚于结束日期。")
+        raise ValidationError(gettext("开始日期不能晚于结束日期。"))
     if (end - start).days + 1 > MAX_BACKFILL_DAYS:
-        raise ValidationError(f"一次最多回补{MAX_BACKFILL_DAYS}天，请分段执行。")
+        raise ValidationError(
+            gettext("一次最多回补%(days)d天，请分段执行。") % {"days": MAX_BACKFILL_DAYS}
+        )
     runs = []
     day = start
     while day <= end:

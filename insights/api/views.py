@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
@@ -19,7 +20,7 @@ TAGS = ["insights"]
 
 def _require_insights(user) -> None:
     if not user_can(user, Action.INSIGHTS_VIEW):
-        raise PermissionDenied("您没有查看统计数据的权限。")
+        raise PermissionDenied(_("您没有查看统计数据的权限。"))
 
 
 class IndicatorListApi(APIView):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from learning.models import Attempt, Course, Enrollment, Lesson, Question
@@ -113,7 +114,7 @@ class AnswersInputSerializer(serializers.Serializer):
         try:
             return {int(key): answer for key, answer in value.items()}
         except (TypeError, ValueError) as exc:
-            raise serializers.ValidationError("题目编号无效。") from exc
+            raise serializers.ValidationError(_("题目编号无效。")) from exc
 
 
 class AttemptOutputSerializer(serializers.ModelSerializer):
