@@ -59,8 +59,9 @@ class MainlandPhoneField(forms.CharField):
 
     def clean(self, value: Any) -> str:
         value = normalize_mobile(super().clean(value))
-        if not value:
+        if not value and not self.required:
             return value
+        # "+86" alone passes CharField's required check, yet is no number: refused as malformed.
         validate_mobile(value)
         return to_e164(value)
 

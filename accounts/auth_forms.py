@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from allauth.account.forms import LoginForm
+from allauth.account.forms import LoginForm, VerifyPhoneForm
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from accounts.validators import normalize_mobile, validate_mobile
+from accounts.validators import half_width, normalize_mobile, validate_mobile
 
 
 class PhoneLoginForm(LoginForm):
@@ -21,6 +22,26 @@ class PhoneLoginForm(LoginForm):
         self.fields["password"].help_text = ""
         if "remember" in self.fields:
             self.fields["remember"].label = _("在这台设备上保持登录")
+
+
+class PhoneVerifyForm(VerifyPhoneForm):
+    """allauth's check of a not yet confirmed number (at password sign-in, or a change of
+    number): the code as members type it, full-width digits and spaces included."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        code = self.fields["code"]
+        code.label = _("短信验证码")
+        code.max_length = 12
+        code.validators.append(MaxLengthValidator(12))
+        code.error_messages["required"] = _("请输入短信验证码。")
+        code.widget.attrs.update(
+            {"inputmode": "numeric", "maxlength": "12", "placeholder": _("6位数字")}
+        )
+
+    def clean_code(self) -> str:
+        self.cleaned_data["code"] = half_width(self.cleaned_data.get("code", ""))
+        return super().clean_code()
 
 
 class SmsCodeRequestForm(forms.Form):
@@ -63,3 +84,6 @@ class SmsCodeConfirmForm(forms.Form):
         required=False,
         help_text=_("首次登录将自动注册账号，须同意隐私政策。"),
     )
+
+    def clean_code(self) -> str:
+        return half_width(self.cleaned_data["code"])

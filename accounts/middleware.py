@@ -1,22 +1,34 @@
-"""Session lifetime and the staff two-factor gate of the admin.
+"""Session lifetime, the staff two-factor gate of the admin, and allauth's rate limits
+answered in Chinese.
 
-Both sit after AuthenticationMiddleware and MessageMiddleware (see MIDDLEWARE).
+All sit after AuthenticationMiddleware and MessageMiddleware (see MIDDLEWARE).
 """
 
 from __future__ import annotations
 
+import logging
+import math
 import time
 from collections.abc import Callable
 from urllib.parse import urlencode
 
+from allauth.account import app_settings as allauth_account_settings
+from allauth.core.exceptions import RateLimited
+from allauth.core.internal.ratelimit import get_cache_key, parse_rates
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.cache import cache
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
+
+from accounts.views.auth import sign_in_throttled
+
+logger = logging.getLogger(__name__)
 
 #: Unix times of the sign-in and of the last request, kept in the session.
 SESSION_STARTED = "accounts_session_started"
@@ -137,4 +149,116 @@ class StaffMfaMiddleware:
         if not _has_mfa_in_session(request):
             messages.info(request, _("请输入身份验证器中的6位动态码，完成两步验证后进入管理后台。"))
             return redirect(f"{reverse('mfa_reauthenticate')}?{next_query}")
+        return None
+
+
+#: allauth views that answer a rate limit with its bare 429 page → the limit (action) they
+#: apply, so the wait can be read back from allauth's counters.
+_ALLAUTH_ACTIONS = {
+    "account_login": "login",
+    "account_signup": "signup",
+    "account_reset_password": "reset_password",
+    "account_reset_password_from_key": "reset_password_from_key",
+    "account_complete_password_reset": "reset_password_from_key",
+    "account_change_password": "change_password",
+    "account_set_password": "change_password",
+    "account_change_phone": "change_phone",
+    "account_email": "manage_email",
+    "account_reauthenticate": "reauthenticate",
+    "account_request_reauthentication_code": "reauthenticate",
+    "account_confirm_reauthentication_code": "reauthenticate",
+    "mfa_reauthenticate": "reauthenticate",
+}
+#: Views through which sending a phone verification code can raise ``RateLimited``.
+_SENDS_PHONE_CODE = frozenset({"account_login", "account_verify_phone", "account_change_phone"})
+_IN_ATOMIC = "_accounts_rate_limit_atomic"
+_PHONE_CODE_LIMITED = "_accounts_phone_code_limited"
+
+
+def allauth_retry_after(request: HttpRequest, *, action: str) -> int:
+    """Seconds until allauth's ``action`` limit lets this caller in again.
+
+    Exact for the per-address and per-user counters; a per-key counter (a phone number, a
+    code recipient) cannot be told from the request, so its whole window is assumed.
+    """
+    rates = parse_rates(allauth_account_settings.RATE_LIMITS.get(action))
+    now = time.time()
+    waits: list[float] = []
+    for rate in rates:
+        if rate.per == "key" or (rate.per == "user" and not request.user.is_authenticated):
+            continue
+        try:
+            key = get_cache_key(request, app="allauth.account", action=action, rate=rate)
+            history = cache.get(key) or []
+        except Exception:  # noqa: BLE001 - a guess beats a 500 on the way to a 429
+            logger.warning("allauth rate limit unreadable", extra={"action": action})
+            continue
+        live = [stamp for stamp in history if stamp > now - rate.duration]
+        if len(live) >= rate.amount:
+            # Newest first: the caller is let in once the amount-th newest attempt expires.
+            waits.append(live[rate.amount - 1] + rate.duration - now)
+    if not waits:
+        waits = [rate.duration for rate in rates if rate.per == "key"] or [
+            max((rate.duration for rate in rates), default=60)
+        ]
+    return max(1, math.ceil(max(waits)))
+
+
+class SignInRateLimitMiddleware:
+    """allauth's rate limits answered like the site's own: a Chinese 429 with the wait in
+    minutes and Retry-After (``accounts.views.auth.sign_in_throttled``), never a 500.
+
+    allauth answers a limit in two ways. Most views return its bare 429 page (no wait, no
+    header): replaced here. Sending a phone verification code raises ``RateLimited`` instead,
+    which allauth does not catch when the code goes out as part of a sign-in (a number not yet
+    confirmed: every password sign-in sends one) or of changing the number: turned into the
+    429 here, with the request's writes (the changed number) rolled back.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and _url_name(request) in _SENDS_PHONE_CODE:
+            with transaction.atomic():
+                setattr(request, _IN_ATOMIC, True)
+                try:
+                    response = self.get_response(request)
+                finally:
+                    setattr(request, _IN_ATOMIC, False)
+                if getattr(request, _PHONE_CODE_LIMITED, False):
+                    transaction.set_rollback(True)
+            if getattr(request, _PHONE_CODE_LIMITED, False):
+                # Rendered after the rollback: the page's own queries need a usable connection.
+                retry_after = allauth_retry_after(request, action="verify_phone")
+                return sign_in_throttled(request, retry_after=retry_after)
+        else:
+            response = self.get_response(request)
+        if (
+            response.status_code == 429
+            and not response.has_header("Retry-After")
+            and not getattr(request, "axes_locked_out", False)
+        ):
+            match = getattr(request, "resolver_match", None)
+            action = _ALLAUTH_ACTIONS.get(match.url_name) if match else None
+            if action:
+                retry_after = allauth_retry_after(request, action=action)
+                response = sign_in_throttled(request, retry_after=retry_after)
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, RateLimited):
+            return None
+        if getattr(request, _IN_ATOMIC, False):
+            # A stand-in until __call__ has rolled the request's writes back.
+            setattr(request, _PHONE_CODE_LIMITED, True)
+            return HttpResponse(status=429)
+        retry_after = allauth_retry_after(request, action="verify_phone")
+        return sign_in_throttled(request, retry_after=retry_after)
+
+
+def _url_name(request: HttpRequest) -> str | None:
+    try:
+        return resolve(request.path_info).url_name
+    except Resolver404:
         return None

@@ -6,10 +6,19 @@ from django.utils.translation import gettext_lazy as _
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 
 
+# Full-width forms of printable ASCII ("＋８６ １３８…"), typed by Chinese input methods in
+# full-width mode, and the ideographic space.
+_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def half_width(value: str) -> str:
+    """Full-width characters as their ASCII forms: "＋８６" → "+86"."""
+    return (value or "").translate(_HALF_WIDTH)
+
+
 def normalize_mobile(value: str) -> str:
-    """Strip spaces, dashes and a +86 / 0086 prefix, and turn full-width digits half-width."""
-    value = (value or "").strip()
-    value = value.translate({code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)})
+    """Strip spaces, dashes and a +86 / 0086 prefix, and turn full-width characters half-width."""
+    value = half_width(value or "").strip()
     value = re.sub(r"[\s\-()]", "", value)
     for prefix in ("+86", "0086"):
         if value.startswith(prefix):

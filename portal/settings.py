@@ -97,6 +97,8 @@ MIDDLEWARE = [
     # after authentication and messages: end idle/old sessions, then gate the admin (MFA).
     "accounts.middleware.SessionTimeoutMiddleware",
     "accounts.middleware.StaffMfaMiddleware",
+    # allauth's rate limits as a Chinese 429, never a 500; outside axes, whose lockout it keeps.
+    "accounts.middleware.SignInRateLimitMiddleware",
     # axes must be last: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -251,6 +253,8 @@ AXES_USERNAME_FORM_FIELD = "phone"
 # "+86 138…", "138…" and full-width digits are one account: normalised to 11 digits.
 AXES_USERNAME_CALLABLE = "accounts.adapters.axes_username"
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
+# Renders that template with the real cool-off, and answers JSON callers in Chinese too.
+AXES_LOCKOUT_CALLABLE = "accounts.views.auth.lockout_response"
 # axes owns password lockout (5 → 15 min); allauth's own failed-login limit stays looser so
 # it never pre-empts axes' page, yet still caps TOTP guessing (it keys MFA tries per user).
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,10/900s/key"}
@@ -259,7 +263,10 @@ SESSION_COOKIE_AGE = 12 * 3600  # absolute limit, also enforced by SessionTimeou
 SESSION_IDLE_TIMEOUT = 30 * 60
 # Sign-up happens only through the SMS code flow (accounts:login_code); allauth's own
 # password sign-up is closed in AccountAdapter.is_open_for_signup.
-ACCOUNT_FORMS = {"login": "accounts.auth_forms.PhoneLoginForm"}
+ACCOUNT_FORMS = {
+    "login": "accounts.auth_forms.PhoneLoginForm",
+    "verify_phone": "accounts.auth_forms.PhoneVerifyForm",
+}
 # One-time SMS codes (accounts.services.auth), counted from the SmsCode table.
 SMS_CODE_TTL_SECONDS = 5 * 60
 SMS_CODE_MAX_ATTEMPTS = 5

@@ -6,12 +6,15 @@ enter the code. The number waits in the session between the two, never in a URL.
 
 from __future__ import annotations
 
+import math
+
 from allauth.account.internal.flows.login import record_authentication
 from allauth.account.utils import perform_login
+from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,6 +27,7 @@ from accounts.adapters import to_e164
 from accounts.auth_forms import SmsCodeConfirmForm, SmsCodeRequestForm
 from accounts.services.auth import sms_code_send, user_sign_in_or_up_by_code
 from portal.audit import client_ip
+from portal.security import too_many_requests
 
 SESSION_PHONE = "accounts_code_phone"
 SESSION_NEXT = "accounts_code_next"
@@ -118,6 +122,69 @@ def login_code_confirm(request: HttpRequest) -> HttpResponse:
             "privacy_policy_url": reverse("accounts:privacy_policy"),
         },
     )
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return (
+        request.path.startswith("/api/")
+        or request.headers.get("x-requested-with") == "XMLHttpRequest"
+        or (request.accepts("application/json") and not request.accepts("text/html"))
+    )
+
+
+def _refresh_for_htmx(request: HttpRequest, response: HttpResponse, message: str) -> None:
+    """htmx swaps no error answer (4xx), so the member would see nothing happen: have it reload
+    the page instead (GETs are never limited), which shows the message at its top."""
+    if getattr(request, "htmx", False) and not _wants_json(request):
+        messages.error(request, message)
+        response["HX-Refresh"] = "true"
+
+
+def sign_in_throttled(request: HttpRequest, *, retry_after: int) -> HttpResponse:
+    """The answer to a sign-in step refused by one of allauth's rate limits: the site's own 429
+    (``portal.security.too_many_requests``: Chinese page, JSON under /api/, Retry-After)."""
+    retry_after = max(1, int(retry_after))
+    # The wording of too_many_requests, which answers JSON only under /api/.
+    message = _("操作太频繁，请 %(minutes)s 分钟后再试。") % {
+        "minutes": max(1, math.ceil(retry_after / 60))
+    }
+    if _wants_json(request) and not request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse({"detail": message}, status=429)
+        response["Retry-After"] = str(retry_after)
+        return response
+    response = too_many_requests(request, retry_after=retry_after)
+    _refresh_for_htmx(request, response, message)
+    return response
+
+
+def lockout_response(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict | None = None,
+) -> HttpResponse:
+    """axes' answer to a locked-out password sign-in (``AXES_LOCKOUT_CALLABLE``): the Chinese
+    lockout page with the real cool-off in minutes, a Chinese ``detail`` for JSON callers
+    (axes' own JSON carries none), and Retry-After."""
+    cool_off = get_cool_off(request)
+    seconds = int(cool_off.total_seconds()) if cool_off else 0
+    minutes = max(1, math.ceil(seconds / 60)) if seconds else None
+    if minutes:
+        message = _(
+            "密码连续输错次数过多，密码登录已锁定%(minutes)s分钟，请稍后再试或改用短信验证码登录。"
+        ) % {"minutes": minutes}
+    else:
+        message = _("密码连续输错次数过多，密码登录已锁定，请改用短信验证码登录或拨打 12351。")
+    status = settings.AXES_HTTP_RESPONSE_CODE
+    if _wants_json(request):
+        response: HttpResponse = JsonResponse({"detail": message}, status=status)
+    else:
+        response = render(
+            request, settings.AXES_LOCKOUT_TEMPLATE, {"minutes": minutes}, status=status
+        )
+        _refresh_for_htmx(request, response, message)
+    if seconds:
+        response["Retry-After"] = str(seconds)
+    return response
 
 
 def privacy_policy(request: HttpRequest) -> HttpResponse:
