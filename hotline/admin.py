@@ -20,7 +20,9 @@ from unfold.admin import ModelAdmin, TabularInline
 from unfold.widgets import UnfoldAdminTextareaWidget
 
 from accounts.permissions import Action, region_scope_q, user_can, user_region_paths
+from hotline.calendar import calendar_year_is_entered
 from hotline.models import (
+    CalendarDay,
     CannedReply,
     ConsultationBooking,
     ConsultationSlot,
@@ -35,6 +37,7 @@ from hotline.models import (
     Topic,
 )
 from hotline.selectors import canned_reply_list_for_staff
+from hotline.services import calendar as calendar_services
 from hotline.services import consultations
 from hotline.services import requests as services
 from hotline.services.canned import canned_reply_save
@@ -43,6 +46,7 @@ from portal.audit import audit_record
 from portal.db_router import replica_reads
 from portal.paginators import EstimatedCountPaginator
 from regions.models import Region
+from regions.selectors import region_tree
 
 
 def _scoped_regions(user, action=Action.HOTLINE_HANDLE) -> Q:
@@ -53,23 +57,48 @@ def _scoped_regions(user, action=Action.HOTLINE_HANDLE) -> Q:
 
 
 class RegionFilter(admin.SimpleListFilter):
+    """Cities first, then the counties of the city in hand: a sidebar of 180 places helps
+    nobody, and each link costs a template render on every page of the list."""
+
     title = _("地区")
     parameter_name = "region"
 
     def lookups(self, request, model_admin):
-        cities = Region.objects.filter(
-            _scoped_regions(request.user), level__in=[Region.Level.CITY, Region.Level.COUNTY]
-        ).order_by("code")
-        return [(r.code, r.name) for r in cities[:200]]
+        tree = region_tree()
+        paths = user_region_paths(request.user, Action.HOTLINE_HANDLE)
+        in_scope = {
+            node.code: node
+            for node in tree.nodes.values()
+            if node.level in (Region.Level.CITY, Region.Level.COUNTY)
+            and any(node.path.startswith(path) for path in paths)
+        }
+        tops = sorted(
+            (node for node in in_scope.values() if node.parent_code not in in_scope),
+            key=lambda node: node.code,
+        )
+        opened = {tops[0].code} if len(tops) == 1 else set()
+        chosen = in_scope.get(self.value() or "")
+        if chosen is not None:
+            opened |= {chosen.code, chosen.parent_code}
+        choices = []
+        for top in tops:
+            choices.append((top.code, top.name))
+            if top.code in opened:
+                choices.extend(
+                    (code, f"· {tree.nodes[code].name}")
+                    for code in top.child_codes
+                    if code in in_scope
+                )
+        return choices
 
     def queryset(self, request, queryset):
         value = self.value()
         if not value:
             return queryset
-        region = Region.objects.filter(code=value).first()
-        if region is None:
+        node = region_tree().get(value)
+        if node is None:
             return queryset.none()
-        return queryset.filter(region__path__startswith=region.path)
+        return queryset.filter(region__path__startswith=node.path)
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -182,6 +211,45 @@ class ServiceErrorsMixin:
             self.add_error(None, exc.messages)
 
 
+class ServiceRefusalRerenders:
+    """For an admin whose forms use ``ServiceErrorsMixin``: a service refusing the save
+    (``ValidationError``) rolls the whole POST back (Django runs it in one transaction); the
+    same POST is then validated once more with the refusal as form errors, so the page comes
+    back with what was typed and the reason next to it — nothing saved, nothing lost.
+    ``get_form`` passes ``service_refusal(request)`` to the form class."""
+
+    @staticmethod
+    def service_refusal(request) -> ValidationError | None:
+        return getattr(request, "_hotline_service_error", None)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as exc:
+            if request.method != "POST":
+                raise
+            if self.service_refusal(request) is not None:
+                # Refused again outside the form (should not happen): keep the old way out.
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+                return HttpResponseRedirect(request.get_full_path())
+            request._hotline_service_error = exc
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+
+def _warn_calendar_missing(request) -> None:
+    """From November on, the next year's holidays should be in: the State Council publishes
+    them around then, and without them time limits count only weekends."""
+    if not user_can(request.user, Action.HOTLINE_SUPERVISE):
+        return
+    today = timezone.localdate()
+    if today.month < 11 or calendar_year_is_entered(today.year + 1):
+        return
+    messages.warning(
+        request,
+        _("%(year)s年节假日安排尚未录入，时限将按普通周末计算") % {"year": today.year + 1},
+    )
+
+
 class ReplyForm(ServiceErrorsMixin, forms.ModelForm):
     """The change page: a reply (or an internal note) with an optional canned reply, and
     what it does to the request."""
@@ -257,7 +325,7 @@ class CallerForm(ServiceErrorsMixin, forms.ModelForm):
 
 
 @admin.register(HotlineRequest)
-class HotlineRequestAdmin(ModelAdmin):
+class HotlineRequestAdmin(ServiceRefusalRerenders, ModelAdmin):
     list_display = (
         "number_display", "title", "state", "topic", "region", "assignee", "created_at",
         "due_display",
@@ -301,6 +369,7 @@ class HotlineRequestAdmin(ModelAdmin):
         stay on the primary. Rendered inside, as the template evaluates the queryset."""
         if request.method != "GET":
             return super().changelist_view(request, extra_context)
+        _warn_calendar_missing(request)
         with replica_reads():
             response = super().changelist_view(request, extra_context)
             if hasattr(response, "render"):
@@ -331,7 +400,7 @@ class HotlineRequestAdmin(ModelAdmin):
 
     # --- forms --------------------------------------------------------------------------
     def get_form(self, request, obj=None, change=False, **kwargs):
-        service_error = getattr(request, "_hotline_service_error", None)
+        service_error = self.service_refusal(request)
         if obj is None:
             user = request.user
 
@@ -386,23 +455,6 @@ class HotlineRequestAdmin(ModelAdmin):
             )
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        """A service refusing the save (``ValidationError``) rolls the whole POST back
-        (Django runs it in one transaction); the same POST is then validated once more with
-        the refusal as form errors, so the page comes back with the typed reply and the
-        reason next to it — nothing saved, nothing lost."""
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError as exc:
-            if request.method != "POST":
-                raise
-            if getattr(request, "_hotline_service_error", None) is not None:
-                # Refused again outside the form (should not happen): keep the old way out.
-                self.message_user(request, " ".join(exc.messages), messages.ERROR)
-                return HttpResponseRedirect(request.get_full_path())
-            request._hotline_service_error = exc
-            return super().changeform_view(request, object_id, form_url, extra_context)
-
     # --- writes through the services ------------------------------------------------------
     def save_model(self, request, obj, form, change) -> None:
         data = form.cleaned_data
@@ -421,9 +473,14 @@ class HotlineRequestAdmin(ModelAdmin):
             obj.pk = created.pk
             obj.created_at = created.created_at
             return
+        if data.get("reply") and obj.state == State.NEW and not data.get("internal"):
+            services.hotline_request_assign(actor=request.user, request=obj, agent=request.user)
+        # Booking first: a consultation booked with the answer that resolves the request is
+        # the usual way of 办结 a legal question, while the booking service (rightly) refuses
+        # a request that is already resolved. Both run in the admin's one transaction.
+        if data.get("slot"):
+            consultations.consultation_book(actor=request.user, request=obj, slot=data["slot"])
         if data.get("reply"):
-            if obj.state == State.NEW and not data.get("internal"):
-                services.hotline_request_assign(actor=request.user, request=obj, agent=request.user)
             services.hotline_reply(
                 actor=request.user,
                 request=obj,
@@ -431,8 +488,6 @@ class HotlineRequestAdmin(ModelAdmin):
                 internal=bool(data.get("internal")),
                 action=data.get("reply_action") or "reply",
             )
-        if data.get("slot"):
-            consultations.consultation_book(actor=request.user, request=obj, slot=data["slot"])
 
     def save_related(self, request, form, formsets, change) -> None:
         return None  # inlines are read-only; nothing to save
@@ -637,6 +692,132 @@ class HotlineTeamMemberAdmin(SupervisorScoped):
             .get_queryset(request)
             .filter(region_scope_q(request.user, Action.HOTLINE_SUPERVISE))
         )
+
+
+class CalendarDayForm(ServiceErrorsMixin, forms.ModelForm):
+    """One day, or on the add page a run of days (``last``) of one festival."""
+
+    field_aliases = {"first": "date", "on_date": "date"}
+
+    last = forms.DateField(
+        label=_("至（含）"),
+        required=False,
+        help_text=_("连续放假时填写最后一天，一次录入整段假期；单独一天留空"),
+    )
+
+    class Meta:
+        model = CalendarDay
+        fields = ["date", "last", "kind", "name"]
+
+    def validate_unique(self) -> None:
+        """The service says which dates are already entered, for the whole run."""
+
+    def clean(self):
+        data = super().clean()
+        self.add_service_error()
+        return data
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(ServiceRefusalRerenders, ModelAdmin):
+    """The State Council's holiday notice, entered by province staff; every hotline
+    supervisor may look."""
+
+    form = CalendarDayForm
+    list_display = ("date", "weekday", "kind", "name", "updated_by", "updated_at")
+    list_filter = ("kind",)
+    list_select_related = ("updated_by",)
+    date_hierarchy = "date"
+    ordering = ("-date",)
+    search_fields = ("name",)
+    actions = ["delete_selected_days"]
+
+    def has_module_permission(self, request) -> bool:
+        return user_can(request.user, Action.HOTLINE_SUPERVISE)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request) -> bool:
+        return calendar_services.calendar_user_can_edit(user=request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self.has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self.has_add_permission(request)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        # Django's own bulk delete would bypass the service.
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.display(description=_("星期"))
+    def weekday(self, obj) -> str:
+        return "一二三四五六日"[obj.date.weekday()]
+
+    def get_fields(self, request, obj=None):
+        return ["date", "last", "kind", "name"] if obj is None else ["date", "kind", "name"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.service_error = self.service_refusal(request)
+        return form
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "GET":
+            _warn_calendar_missing(request)
+        return super().changelist_view(request, extra_context)
+
+    def save_model(self, request, obj, form, change) -> None:
+        data = form.cleaned_data
+        if change:
+            calendar_services.calendar_day_update(
+                actor=request.user,
+                day=obj,
+                on_date=data.get("date"),
+                kind=data.get("kind", ""),
+                name=data.get("name", ""),
+            )
+            return
+        created = calendar_services.calendar_days_add(
+            actor=request.user,
+            first=data.get("date"),
+            last=data.get("last"),
+            kind=data.get("kind", ""),
+            name=data.get("name", ""),
+        )
+        obj.pk = created[0].pk
+        if len(created) > 1:
+            self.message_user(
+                request,
+                _("已录入%(first)s至%(last)s共%(n)d天。")
+                % {"first": created[0].date, "last": created[-1].date, "n": len(created)},
+                messages.SUCCESS,
+            )
+
+    def delete_model(self, request, obj) -> None:
+        calendar_services.calendar_day_delete(actor=request.user, day=obj)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    @admin.action(description=_("删除所选日期"), permissions=["delete"])
+    def delete_selected_days(self, request, queryset):
+        done = 0
+        for day in queryset:
+            try:
+                calendar_services.calendar_day_delete(actor=request.user, day=day)
+                done += 1
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        if done:
+            self.message_user(request, _("已删除 %(n)d 天。") % {"n": done}, messages.SUCCESS)
 
 
 __all__ = ["HotlineRequestAdmin", "Kind", "Topic"]

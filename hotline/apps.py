@@ -8,6 +8,7 @@ class HotlineConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.selectors.privacy import register_personal_data_exporter
+        from hotline import signals  # noqa: F401 - connects the calendar's cache invalidation
         from hotline.selectors import hotline_personal_data
 
         register_personal_data_exporter("hotline")(hotline_personal_data)

@@ -1,10 +1,13 @@
 """The working-day calendar the hotline's time limits run on.
 
 Weekends are off except the make-up working days (调休上班); the public holidays are those of
-the State Council General Office's notice on the 2026 holiday arrangements of 4 November 2025
-(国务院办公厅关于2026年部分节假日安排的通知), checked date by date against the published
-text. A year not listed falls back to plain weekends: add the next year's dates when its notice
-appears.
+the State Council General Office's yearly notice, kept as ``hotline.CalendarDay`` rows that
+province staff enter in the admin when the notice appears (2026's came with the data
+migration). A year with no rows falls back to plain weekends.
+
+Time-limit computations are hot: each year is read once into two sets and kept in the cache
+(dropped by ``hotline.signals`` on any change), and one computation asks the cache at most
+once per year it touches, so every day lookup is a set membership test.
 """
 
 from __future__ import annotations
@@ -12,35 +15,15 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from hotline.models import Tier
+from django.core.cache import cache
+
+from hotline.models import CalendarDay, Tier
 
 TZ = ZoneInfo("Asia/Shanghai")
 
-
-def _days(start: date, end: date) -> set[date]:
-    return {start + timedelta(days=n) for n in range((end - start).days + 1)}
-
-
-HOLIDAYS: frozenset[date] = frozenset(
-    _days(date(2026, 1, 1), date(2026, 1, 3))  # 元旦
-    | _days(date(2026, 2, 15), date(2026, 2, 23))  # 春节
-    | _days(date(2026, 4, 4), date(2026, 4, 6))  # 清明节
-    | _days(date(2026, 5, 1), date(2026, 5, 5))  # 劳动节
-    | _days(date(2026, 6, 19), date(2026, 6, 21))  # 端午节
-    | _days(date(2026, 9, 25), date(2026, 9, 27))  # 中秋节
-    | _days(date(2026, 10, 1), date(2026, 10, 7))  # 国庆节
-)
-#: Weekend days that are working days (调休).
-MAKEUP_WORKDAYS: frozenset[date] = frozenset(
-    {
-        date(2026, 1, 4),
-        date(2026, 2, 14),
-        date(2026, 2, 28),
-        date(2026, 5, 9),
-        date(2026, 9, 20),
-        date(2026, 10, 10),
-    }
-)
+CACHE_KEY = "hotline:calendar:{year}"
+#: A safety net only: every change drops the year's entry at once and again on commit.
+CACHE_SECONDS = 24 * 3600
 
 #: (first response, resolution) in working days for each tier of the national scheme.
 TIER_LIMITS: dict[str, tuple[int, int]] = {
@@ -49,36 +32,80 @@ TIER_LIMITS: dict[str, tuple[int, int]] = {
     Tier.COMPLEX: (3, 20),
 }
 
+YearDays = tuple[frozenset[date], frozenset[date]]  # (holidays, make-up working days)
+
+
+def calendar_year(year: int) -> YearDays:
+    """The holidays and make-up working days of ``year`` (both empty if not entered)."""
+    key = CACHE_KEY.format(year=year)
+    days = cache.get(key)
+    if days is None:
+        holidays, makeup = set(), set()
+        for day, kind in CalendarDay.objects.filter(date__year=year).values_list("date", "kind"):
+            (makeup if kind == CalendarDay.Kind.MAKEUP_WORKDAY else holidays).add(day)
+        days = (frozenset(holidays), frozenset(makeup))
+        cache.set(key, days, CACHE_SECONDS)
+    return days
+
+
+def calendar_invalidate(*years: int) -> None:
+    cache.delete_many([CACHE_KEY.format(year=year) for year in years])
+
+
+def calendar_year_is_entered(year: int) -> bool:
+    """Whether any holiday or make-up day of ``year`` has been entered."""
+    holidays, makeup = calendar_year(year)
+    return bool(holidays or makeup)
+
+
+class _Calendar:
+    """One computation's view of the calendar: each year fetched once."""
+
+    def __init__(self) -> None:
+        self._years: dict[int, YearDays] = {}
+
+    def is_working_day(self, day: date) -> bool:
+        days = self._years.get(day.year)
+        if days is None:
+            days = self._years[day.year] = calendar_year(day.year)
+        holidays, makeup = days
+        if day in makeup:
+            return True
+        if day in holidays:
+            return False
+        return day.weekday() < 5
+
 
 def is_working_day(day: date) -> bool:
-    if day in MAKEUP_WORKDAYS:
-        return True
-    if day in HOLIDAYS:
-        return False
-    return day.weekday() < 5
+    return _Calendar().is_working_day(day)
+
+
+def _nth_working_day_after(day: date, days: int) -> date:
+    calendar = _Calendar()
+    counted = 0
+    while counted < days:
+        day += timedelta(days=1)
+        if calendar.is_working_day(day):
+            counted += 1
+    return day
 
 
 def add_working_days(start: datetime, days: int) -> datetime:
     """The end of the ``days``-th working day after ``start`` (local time): a request
     made on Friday evening with one working day is due at the end of Monday."""
-    day = start.astimezone(TZ).date()
-    counted = 0
-    while counted < days:
-        day += timedelta(days=1)
-        if is_working_day(day):
-            counted += 1
+    day = _nth_working_day_after(start.astimezone(TZ).date(), days)
     return datetime.combine(day, time(23, 59, 59), tzinfo=TZ)
 
 
 def working_days_between(start: datetime, end: datetime) -> int:
     """How many working days begin after ``start``'s day and on or before ``end``'s day."""
-    first = start.astimezone(TZ).date()
+    calendar = _Calendar()
+    day = start.astimezone(TZ).date()
     last = end.astimezone(TZ).date()
     count = 0
-    day = first
     while day < last:
         day += timedelta(days=1)
-        if is_working_day(day):
+        if calendar.is_working_day(day):
             count += 1
     return count
 
@@ -88,10 +115,4 @@ def shift_by_working_days(moment: datetime, days: int) -> datetime:
     if days <= 0:
         return moment
     local = moment.astimezone(TZ)
-    day = local.date()
-    counted = 0
-    while counted < days:
-        day += timedelta(days=1)
-        if is_working_day(day):
-            counted += 1
-    return datetime.combine(day, local.timetz())
+    return datetime.combine(_nth_working_day_after(local.date(), days), local.timetz())

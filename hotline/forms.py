@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hotline.models import Kind, Topic
+from portal.widgets import FastSelect
 from regions.models import Region
 
 
@@ -27,6 +28,8 @@ class MultipleFileField(forms.FileField):
 
 
 class RegionChoiceField(forms.ModelChoiceField):
+    widget = FastSelect
+
     def label_from_instance(self, obj: Region) -> str:
         if obj.level == Region.Level.COUNTY and obj.parent_id:
             return f"{obj.parent.short_name} · {obj.name}"

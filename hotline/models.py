@@ -402,3 +402,41 @@ class ConsultationBooking(models.Model):
 
     def __str__(self) -> str:
         return f"{self.slot} · {self.request.number}"
+
+
+class CalendarDay(models.Model):
+    """A day of the State Council's yearly holiday notice (国务院办公厅部分节假日安排的通知):
+    a public holiday, or a weekend day that is worked instead (调休上班). Every other day is
+    a working day from Monday to Friday. Read through ``hotline.calendar`` (cached per year);
+    written only through ``hotline.services.calendar``."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("放假")
+        MAKEUP_WORKDAY = "makeup", _("调休上班")
+
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("节日"), max_length=20, help_text=_("如“春节”“国庆节”"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("节假日安排")
+        verbose_name_plural = _("节假日安排")
+        ordering = ["date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["holiday", "makeup"]),
+                name="hotline_calendar_day_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}（{self.get_kind_display()}）"

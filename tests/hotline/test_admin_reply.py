@@ -83,3 +83,94 @@ def test_other_region_agent_cannot_post_reply(client, regions):
     response = client.post(_url(item), {"reply": "越权答复", "reply_action": "reply"})
     assert response.status_code == 302 and "越权答复" not in response.content.decode()
     assert not RequestMessage.objects.filter(request=item).exists()
+
+
+# --- one save that resolves and books a legal consultation -------------------------------
+
+
+def _slot(agent, *, region_code="130100", days=2):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from hotline.services import consultations
+    from tests.hotline.factories import region
+
+    starts = timezone.now() + timedelta(days=days)
+    return consultations.consultation_slot_create(
+        actor=agent,
+        region=region(region_code),
+        counsellor="王律师",
+        place="石家庄市总工会法律服务中心",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+    )
+
+
+def test_resolve_and_book_in_one_save(client, regions):
+    from hotline.models import ConsultationBooking
+    from portal.models import Notification
+
+    agent = make_agent()
+    item = make_request()
+    slot = _slot(agent)
+    client.force_login(agent)
+    response = client.post(
+        _url(item),
+        {
+            "reply": "已为您预约王律师当面咨询竞业限制补偿问题，请按时前往。",
+            "reply_action": "resolve",
+            "slot": slot.pk,
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    item.refresh_from_db()
+    assert item.state == State.RESOLVED
+    booking = ConsultationBooking.objects.get(request=item)
+    assert booking.slot == slot and booking.status == "booked" and booking.booked_by == agent
+    assert RequestMessage.objects.filter(request=item, kind="reply").count() == 1
+    # The member hears of both: the answer that resolves the request and the appointment.
+    kinds = set(Notification.objects.filter(user=item.member).values_list("kind", flat=True))
+    assert {"hotline.reply", "hotline.booking"} <= kinds
+
+
+def test_booking_refused_in_resolving_save_keeps_reply_and_saves_nothing(client, regions):
+    from hotline.models import ConsultationBooking
+    from hotline.services import consultations
+
+    agent = make_agent()
+    item = make_request()
+    other = make_request()
+    slot = _slot(agent)
+    client.force_login(agent)
+    page = client.get(_url(item))  # the slot is offered while it is free
+    assert slot in page.context["adminform"].form.fields["slot"].queryset
+    consultations.consultation_book(actor=agent, request=other, slot=slot)  # taken meanwhile
+    transitions = RequestTransition.objects.filter(request=item).count()
+    typed = "已为您预约王律师，请按时前往。"
+    response = client.post(_url(item), {"reply": typed, "reply_action": "resolve", "slot": slot.pk})
+    assert response.status_code == 200
+    assert typed in response.content.decode()
+    assert response.context["adminform"].form.errors["slot"]
+    item.refresh_from_db()
+    assert item.state == State.ASSIGNED
+    assert not RequestMessage.objects.filter(request=item).exists()
+    assert RequestTransition.objects.filter(request=item).count() == transitions
+    assert not ConsultationBooking.objects.filter(request=item).exists()
+
+
+def test_already_resolved_request_cannot_be_booked_from_admin(client, regions):
+    from hotline.models import ConsultationBooking
+
+    agent = make_agent()
+    item = make_request()
+    svc.hotline_request_resolve(actor=agent, request=item)
+    slot = _slot(agent)
+    client.force_login(agent)
+    response = client.post(
+        _url(item), {"reply": "补充说明", "reply_action": "reply", "slot": slot.pk}
+    )
+    assert response.status_code == 200
+    assert "诉求已办结，不能再预约法律咨询。" in response.content.decode()
+    assert not ConsultationBooking.objects.filter(request=item).exists()
+    assert not RequestMessage.objects.filter(request=item).exists()
