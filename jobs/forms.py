@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jobs.models import Education, EmploymentType, Resume
+from portal.widgets import FastSelect
 from regions.models import Region
 
 _LIST_HELP = _("多个请用逗号或顿号分隔")
@@ -38,7 +39,10 @@ class ResumeForm(forms.Form):
         label=_("期望城市"), required=False, widget=forms.CheckboxSelectMultiple
     )
     region = forms.ModelChoiceField(
-        label=_("现居地（县、市、区）"), queryset=Region.objects.none(), required=False
+        label=_("现居地（县、市、区）"),
+        queryset=Region.objects.none(),
+        required=False,
+        widget=FastSelect,
     )
     expected_pay = forms.IntegerField(
         label=_("期望月薪（元）"), min_value=500, max_value=200000, required=False
@@ -150,7 +154,9 @@ class JobPostForm(forms.Form):
 
     employer = forms.ModelChoiceField(label=_("用人单位"), queryset=None, empty_label=None)
     title = forms.CharField(label=_("岗位名称"), max_length=60)
-    region = forms.ModelChoiceField(label=_("工作地点（市或县、市、区）"), queryset=None)
+    region = forms.ModelChoiceField(
+        label=_("工作地点（市或县、市、区）"), queryset=None, widget=FastSelect
+    )
     pay_min = forms.IntegerField(label=_("月薪下限（元）"), min_value=1, max_value=1000000)
     pay_max = forms.IntegerField(label=_("月薪上限（元）"), min_value=1, max_value=1000000)
     employment_type = forms.ChoiceField(label=_("用工形式"), choices=EmploymentType.choices)
