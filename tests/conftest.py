@@ -63,12 +63,15 @@ def _clear_cache():
     from django.core.cache import cache
 
     from portal.pagecache import pagecache_local_clear
+    from regions.selectors import region_tree_local_clear
 
     cache.clear()
     pagecache_local_clear()
+    region_tree_local_clear()
     yield
     cache.clear()
     pagecache_local_clear()
+    region_tree_local_clear()
 
 
 @pytest.fixture

@@ -8,11 +8,13 @@ from regions.selectors.tree import (
     RegionTree,
     region_exists,
     region_get,
+    region_ids_within,
     region_list,
     region_node_get_by_code,
     region_node_get_by_slugs,
     region_tree,
     region_tree_invalidate,
+    region_tree_local_clear,
 )
 
 __all__ = [
@@ -22,9 +24,11 @@ __all__ = [
     "RegionTree",
     "region_exists",
     "region_get",
+    "region_ids_within",
     "region_list",
     "region_node_get_by_code",
     "region_node_get_by_slugs",
     "region_tree",
     "region_tree_invalidate",
+    "region_tree_local_clear",
 ]
