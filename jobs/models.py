@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.search import search_vector_field
+
 
 class Employer(models.Model):
     """An enterprise hiring through the union; its posts show once union staff verified it."""
@@ -108,6 +110,8 @@ class JobPost(models.Model):
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     search_document = models.TextField(blank=True, editable=False)
+    # Stored so a broad search ("司机" matches one post in ten) ranks without re-segmenting.
+    search_vector = search_vector_field()
 
     class Meta:
         verbose_name = _("招聘岗位")
@@ -119,7 +123,11 @@ class JobPost(models.Model):
             ),
             models.CheckConstraint(condition=Q(headcount__gte=1), name="jobs_post_headcount_gte_1"),
         ]
-        indexes = [models.Index(fields=["status", "valid_until"], name="jobs_post_active_idx")]
+        indexes = [
+            models.Index(fields=["status", "valid_until"], name="jobs_post_active_idx"),
+            # The list's and the admin's order, newest first.
+            models.Index(F("published_at").desc(), F("id").desc(), name="jobs_post_newest_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title}（{self.employer}）"

@@ -53,6 +53,8 @@ def _filled_columns(model: type[models.Model], given: Sequence[str]) -> dict[str
     for field in model._meta.concrete_fields:
         if field.attname in named or field.column in named:
             continue
+        if getattr(field, "generated", False):
+            continue  # the database computes it
         if field.primary_key:
             raise ValueError(f"{model.__name__}: give '{field.attname}' explicitly")
         if getattr(field, "db_default", NOT_PROVIDED) is not NOT_PROVIDED:
