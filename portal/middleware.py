@@ -37,3 +37,66 @@ class RequestLogMiddleware:
             },
         )
         return response
+
+
+class ClientAddressMiddleware:
+    """Behind nginx every request comes from nginx: ``REMOTE_ADDR`` is the proxy's address,
+    so the per-address limits (axes' lockout, allauth's code limits, ``rate_limited``) would
+    count the whole province as one visitor. When the peer is one of
+    ``PORTAL_TRUSTED_PROXIES``, ``REMOTE_ADDR`` becomes the client's address taken from
+    ``X-Forwarded-For``: the right-most entry that is not a trusted proxy (the left part is
+    whatever the client sent, so it is never believed). The peer's own address stays in
+    ``META["PORTAL_PEER_ADDR"]``. With no trusted proxies configured nothing changes.
+
+    First in ``MIDDLEWARE``, so every later reader (axes, allauth, logs, audit) agrees.
+    """
+
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.trusted = _networks(getattr(settings, "PORTAL_TRUSTED_PROXIES", []))
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self.trusted:
+            peer = request.META.get("REMOTE_ADDR", "")
+            if _within(peer, self.trusted):
+                client = self._client(request.META.get("HTTP_X_FORWARDED_FOR", ""))
+                if client:
+                    request.META["PORTAL_PEER_ADDR"] = peer
+                    request.META["REMOTE_ADDR"] = client
+        return self.get_response(request)
+
+    def _client(self, forwarded: str) -> str | None:
+        for entry in reversed([part.strip() for part in forwarded.split(",")][:32]):
+            address = _address(entry)
+            if address is None:
+                return None  # a malformed hop: trust nothing left of it
+            if not _within(address, self.trusted):
+                return address
+        return None
+
+
+def _networks(entries: list[str]) -> list:
+    import ipaddress
+
+    return [ipaddress.ip_network(entry.strip(), strict=False) for entry in entries if entry]
+
+
+def _address(text: str) -> str | None:
+    import ipaddress
+
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return None
+
+
+def _within(address: str, networks: list) -> bool:
+    import ipaddress
+
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip.version == net.version and ip in net for net in networks)

@@ -41,6 +41,10 @@ SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Addresses or networks of the reverse proxies in front of gunicorn (nginx): only from
+# them is X-Forwarded-For believed (portal.middleware.ClientAddressMiddleware). Empty: the
+# peer's address is the client's.
+PORTAL_TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 INSTALLED_APPS = [
     # unfold must come before django.contrib.admin to replace its templates.
@@ -78,6 +82,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the client's address from X-Forwarded-For when nginx (a trusted proxy) sent it.
+    "portal.middleware.ClientAddressMiddleware",
     "portal.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy (django-csp), relaxed only for the admin and API docs.
