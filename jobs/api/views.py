@@ -39,9 +39,11 @@ class JobListApi(ListAPIView):
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
         node = region_tree().get(data["region"]) if data.get("region") else None
+        if data.get("region") and node is None:
+            return JobPost.objects.none()  # a place we do not know has no posts
         return selectors.job_post_list(
             q=data.get("q", ""),
-            region_path=node.path if node else ("\0" if data.get("region") else ""),
+            region_path=node.path if node else "",
             pay_at_least=data.get("pay"),
             employment_type=data.get("type", ""),
         )

@@ -130,6 +130,19 @@ def test_region_page_shows_nearest_posts(client, setup, django_assert_max_num_qu
     assert client.get(reverse("jobs:region_posts", args=["999999"])).status_code == 404
 
 
+def test_api_region_filter(client, setup):
+    def titles(**params):
+        data = client.get("/api/jobs/", params).json()
+        return [row["title"] for row in (data["results"] if isinstance(data, dict) else data)]
+
+    assert titles(region="131000") == ["货车司机"]  # 廊坊市 holds 三河's post
+    assert titles(region="130100") == []
+    # An unknown place, or one a fuzzer made up, is no post, not a 500.
+    assert titles(region="999999") == []
+    assert titles(region="¶\x15\x94)º«") == []
+    assert client.get("/api/jobs/", {"region": "\x00"}).status_code == 400
+
+
 def test_api(client, setup):
     assert (
         client.get("/api/jobs/", {"q": "货车"}).json()["count"] == 1
