@@ -3,6 +3,10 @@ with its queries (the slowest three shown). Uses the sessions of var/bench/plan.
 bench/load_run.py writes.
 
     .venv/bin/python bench/load_env.py .venv/bin/python bench/load_profile.py [page ...]
+
+``PROFILE_PEOPLE=20`` also times the page for the first 20 people of the plan (each
+member's own data: a member with many requests or sign-ups is where a tail hides) and prints
+the median and the slowest of them.
 """
 
 from __future__ import annotations
@@ -49,6 +53,24 @@ def main() -> None:
         )
         for query in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:3]:
             print(f"    {float(query['time']) * 1000:7.1f} {query['sql'][:200]}")
+        people = plan["sessions"][spec["who"]][: int(os.environ.get("PROFILE_PEOPLE", "0"))]
+        if len(people) > 1:
+            each = []
+            for other in people:
+                other_client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="127.0.0.1")
+                if other.get("sessionid"):
+                    other_client.cookies["sessionid"] = other["sessionid"]
+                best = float("inf")
+                for _ in range(2):
+                    started = time.perf_counter()
+                    other_client.get(spec["url"].format(**other), secure=True)
+                    best = min(best, (time.perf_counter() - started) * 1000)
+                each.append(best)
+            each.sort()
+            print(
+                f"    {len(each)} people: median {each[len(each) // 2]:.1f} ms, "
+                f"slowest {each[-1]:.1f} ms"
+            )
 
 
 if __name__ == "__main__":

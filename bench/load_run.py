@@ -167,12 +167,21 @@ def warm(host: str, plan: dict, name: str) -> int:
     return status
 
 
-def run_page(name: str, host: str, users: int, seconds: int, env: dict, wait: float = 0) -> dict:
-    prefix = OUT / name
+def run_page(
+    name: str, host: str, users: int, seconds: int, env: dict, wait: float = 0, ramp: float = 0
+) -> dict:
+    """One locust pass over ``name``. With ``ramp``, users arrive over that many seconds and
+    the statistics start once all of them are there (``--reset-stats``): the figures are then
+    the steady state of ``users`` browsing, not the instant when all of them press enter at
+    once."""
+    prefix = OUT / (name if not wait else f"{name}_think")
     locust = ROOT / ".venv-bench" / "bin" / "locust"
+    spawn_rate = users / ramp if ramp else users
+    ramp_args = ["--reset-stats"] if ramp else []
     subprocess.run(
         [str(locust), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-         "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--host", host,
+         "-u", str(users), "-r", f"{spawn_rate:g}", "-t", f"{seconds + int(ramp)}s",
+         "--host", host, *ramp_args,
          "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
         env={**env, "LOCUST_PAGE": name, "LOCUST_PLAN": str(OUT / "plan.json"),
              "LOCUST_WAIT": str(wait)},
@@ -190,6 +199,33 @@ def run_page(name: str, host: str, users: int, seconds: int, env: dict, wait: fl
     }
 
 
+def run_mix(host: str, users: int, seconds: int, env: dict, wait: float, ramp: float) -> dict:
+    """Members and staff together (bench/locustfile_mix.py): one result per page name."""
+    prefix = OUT / "mix"
+    locust = ROOT / ".venv-bench" / "bin" / "locust"
+    subprocess.run(
+        [str(locust), "-f", str(ROOT / "bench" / "locustfile_mix.py"), "--headless",
+         "-u", str(users), "-r", f"{users / ramp:g}", "-t", f"{seconds + int(ramp)}s",
+         "--host", host, "--reset-stats",
+         "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
+        env={**env, "LOCUST_PLAN": str(OUT / "plan.json"), "LOCUST_WAIT": str(wait)},
+        check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    results = {}
+    with open(f"{prefix}_stats.csv") as handle:
+        for row in csv.DictReader(handle):
+            if row["Name"] in PAGES:
+                results[f"{row['Name']} (mix)"] = {
+                    "requests": int(row["Request Count"]),
+                    "failures": int(row["Failure Count"]),
+                    "rps": float(row["Requests/s"]),
+                    "p50": float(row["50%"]),
+                    "p95": float(row["95%"]),
+                    "p99": float(row["99%"]),
+                }
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=50)
@@ -202,6 +238,24 @@ def main() -> None:
         type=float,
         default=0,
         help="also measure member and admin pages with users thinking this long (s) per page",
+    )
+    parser.add_argument(
+        "--think-seconds",
+        type=int,
+        default=60,
+        help="how long each page is measured with thinking users, after the ramp",
+    )
+    parser.add_argument(
+        "--ramp",
+        type=float,
+        default=10,
+        help="seconds over which thinking users arrive before their figures count",
+    )
+    parser.add_argument(
+        "--mix",
+        type=int,
+        default=0,
+        help="also run members and staff together (think time --think or 5 s) for this long (s)",
     )
     args = parser.parse_args()
 
@@ -237,10 +291,18 @@ def main() -> None:
             for name in names:
                 if PAGES[name][2] not in ("member", "admin"):
                     continue
-                result = run_page(name, host, args.users, args.seconds, env, wait=args.think)
+                result = run_page(
+                    name, host, args.users, args.think_seconds, env, wait=args.think, ramp=args.ramp
+                )
                 result["load"] = os.getloadavg()[0]
                 results[f"{name} (think {args.think:g} s)"] = result
                 print(f"{name} think {result}", flush=True)
+        if args.mix:
+            mixed = run_mix(host, args.users, args.mix, env, args.think or 5, args.ramp or 10)
+            for key, result in mixed.items():
+                result["load"] = os.getloadavg()[0]
+                results[key] = result
+                print(f"{key:36} {result}", flush=True)
     finally:
         gunicorn.send_signal(signal.SIGTERM)
         gunicorn.wait(timeout=60)
