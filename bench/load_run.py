@@ -188,7 +188,11 @@ def run_page(
         check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     with open(f"{prefix}_stats.csv") as handle:
-        row = next(r for r in csv.DictReader(handle) if r["Name"] == name)
+        return _figures(next(r for r in csv.DictReader(handle) if r["Name"] == name))
+
+
+def _figures(row: dict) -> dict:
+    """One row of locust's ``_stats.csv`` as the figures the table shows."""
     return {
         "requests": int(row["Request Count"]),
         "failures": int(row["Failure Count"]),
@@ -215,14 +219,7 @@ def run_mix(host: str, users: int, seconds: int, env: dict, wait: float, ramp: f
     with open(f"{prefix}_stats.csv") as handle:
         for row in csv.DictReader(handle):
             if row["Name"] in PAGES:
-                results[f"{row['Name']} (mix)"] = {
-                    "requests": int(row["Request Count"]),
-                    "failures": int(row["Failure Count"]),
-                    "rps": float(row["Requests/s"]),
-                    "p50": float(row["50%"]),
-                    "p95": float(row["95%"]),
-                    "p99": float(row["99%"]),
-                }
+                results[f"{row['Name']} (mix)"] = _figures(row)
     return results
 
 
