@@ -113,6 +113,12 @@ class ClientAdmin(ModelAdmin):
     raw_id_fields = ("owner",)
     actions = ("rotate_secret",)
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Client]:
+        # Trusted systems of the exchange API have their own scopes and page (datahub).
+        return (
+            super().get_queryset(request).exclude(grant_types=Client.GrantType.CLIENT_CREDENTIALS)
+        )
+
     def get_fields(self, request: HttpRequest, obj: Client | None = None) -> list[str]:
         fields = ["name", "type", "redirect_uris", "scopes", "skip_consent", "owner"]
         return ["id", *fields, "created_at"] if obj is not None else fields

@@ -37,6 +37,7 @@ class Action(StrEnum):
     POINTS_AUDIT = "activities.points_audit"  # read every member's points ledger (province)
     AUDIT_VIEW = "audit.view"  # browse the audit log and the admin change history
     DATAHUB_IMPORT = "datahub.import"  # upload member rosters (数据归集) for a region
+    EXCHANGE_MANAGE = "datahub.exchange_manage"  # register trusted systems, grant their scopes
 
 
 ACTION_ROLES: dict[Action, frozenset[Role]] = {
@@ -56,6 +57,7 @@ ACTION_ROLES: dict[Action, frozenset[Role]] = {
     Action.POINTS_AUDIT: frozenset({Role.PROVINCE_ADMIN}),
     Action.AUDIT_VIEW: frozenset({Role.PROVINCE_ADMIN}),
     Action.DATAHUB_IMPORT: frozenset({Role.REGION_EDITOR, Role.PROVINCE_ADMIN}),
+    Action.EXCHANGE_MANAGE: frozenset({Role.PROVINCE_ADMIN}),
 }
 
 

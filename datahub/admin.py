@@ -4,17 +4,29 @@ goes through the services."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
+from unfold.decorators import action, display
 
+from accounts.oidc import oidc_client_secret_rotate
 from accounts.permissions import Action, region_scope_q, user_can
-from datahub.models import ExchangeCallLog, MemberChange, RosterImport
+from datahub.models import ExchangeCallLog, ExchangeClient, MemberChange, RosterImport
+from datahub.services.exchange import (
+    EXCHANGE_SCOPES,
+    exchange_client_register,
+    exchange_client_update,
+    exchange_scopes_clean,
+)
 
 
 def _may_import(request: HttpRequest) -> bool:
@@ -113,3 +125,103 @@ class MemberChangeAdmin(_ReadOnly):
 
     def has_view_permission(self, request, obj=None):
         return _province_wide(request)
+
+
+class ExchangeClientForm(forms.ModelForm):
+    scopes = forms.MultipleChoiceField(
+        label=_("授权范围"),
+        choices=[(scope, f"{scope}：{label}") for scope, label in EXCHANGE_SCOPES.items()],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("只授予对方系统确实需要的范围；完整身份证号须有依据并经审批。"),
+    )
+
+    class Meta:
+        model = ExchangeClient
+        fields = ("name",)
+        labels = {"name": _("系统名称")}
+        help_texts = {"name": _("如“全国总工会会员实名制数据交换平台”。")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.instance._state.adding and not self.is_bound:
+            self.initial["scopes"] = self.instance.get_scopes()
+
+    def clean_scopes(self) -> list[str]:
+        return exchange_scopes_clean(self.cleaned_data["scopes"])
+
+
+@admin.register(ExchangeClient)
+class ExchangeClientAdmin(ModelAdmin):
+    """Trusted systems of the exchange API. Registered, renamed and given scopes through the
+    datahub services (audited); the secret is shown once, on registration or rotation."""
+
+    form = ExchangeClientForm
+    list_display = ["name", "id", "scope_list", "created_at"]
+    search_fields = ["id", "name"]
+    actions = ["rotate_secret"]
+
+    def _may_manage(self, request: HttpRequest) -> bool:
+        return user_can(request.user, Action.EXCHANGE_MANAGE)
+
+    def has_module_permission(self, request):
+        return self._may_manage(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may_manage(request)
+
+    def has_add_permission(self, request):
+        return self._may_manage(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_manage(request)
+
+    def has_delete_permission(self, request, obj=None):
+        # Revoking a system is rotating its secret (and taking its scopes away); the row and
+        # its call log stay.
+        return False
+
+    def get_fields(self, request: HttpRequest, obj: ExchangeClient | None = None) -> list[str]:
+        return ["id", "name", "scopes", "created_at"] if obj is not None else ["name", "scopes"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ExchangeClient | None = None):
+        return ("id", "created_at") if obj is not None else ()
+
+    @display(description=_("授权范围"))
+    def scope_list(self, obj: ExchangeClient) -> str:
+        return "、".join(obj.get_scopes())
+
+    def save_model(self, request: HttpRequest, obj: ExchangeClient, form: Any, change: bool):
+        # The form has run the services' checks (exchange_scopes_clean, a required name).
+        scopes = form.cleaned_data["scopes"]
+        if change:
+            exchange_client_update(
+                actor=request.user, client=obj, name=obj.name, scopes=scopes, request=request
+            )
+            return
+        client, secret = exchange_client_register(
+            name=obj.name, scopes=scopes, actor=request.user, request=request
+        )
+        obj.pk = client.pk
+        obj.refresh_from_db()
+        obj._state.adding = False
+        self._show_secret(request, client, secret)
+
+    def _show_secret(self, request: HttpRequest, client: ExchangeClient, secret: str) -> None:
+        self.message_user(
+            request,
+            format_html(
+                "{}<code>{}</code>　{}<code>{}</code>　{}",
+                gettext("客户端编号（client_id）："),
+                client.pk,
+                gettext("客户端密钥（client_secret）："),
+                secret,
+                gettext("密钥只显示这一次，请立即交给对方系统妥善保管。"),
+            ),
+            level=messages.WARNING,
+        )
+
+    @action(description=_("重新生成客户端密钥（旧密钥立即失效）"))
+    def rotate_secret(self, request: HttpRequest, queryset) -> None:
+        for client in queryset:
+            secret = oidc_client_secret_rotate(client=client)
+            self._show_secret(request, client, secret)

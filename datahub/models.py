@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from allauth.idp.oidc.models import Client
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -199,3 +200,21 @@ class ExchangeCallLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.client_id} {self.method} {self.path}"
+
+
+class ExchangeClientManager(models.Manager):
+    def get_queryset(self) -> models.QuerySet:
+        # A trusted system has the client_credentials grant and nothing else.
+        return super().get_queryset().filter(grant_types=Client.GrantType.CLIENT_CREDENTIALS)
+
+
+class ExchangeClient(Client):
+    """The OIDC clients that are trusted systems of the exchange API, managed on their own
+    admin page (their scopes are the exchange's, not a member sign-in's)."""
+
+    objects = ExchangeClientManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("数据交换客户端")
+        verbose_name_plural = _("数据交换客户端")
