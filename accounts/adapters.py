@@ -7,10 +7,13 @@ number is proven; allauth's password sign-up is closed here.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -18,6 +21,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.validators import normalize_mobile, validate_mobile
+
+logger = logging.getLogger(__name__)
+
+#: Shown when the gateway refused a verification code; the page offers to send it again.
+CODE_NOT_SENT_MESSAGE = _("验证码短信发送失败，请稍后重新获取。")
+_CODE_NOT_SENT = "_accounts_verification_sms_failed"
+_CODE_SENT_TEMPLATE = "account/messages/phone_verification_sent.txt"
 
 
 def to_e164(phone: str) -> str:
@@ -125,12 +135,43 @@ class AccountAdapter(DefaultAccountAdapter):
         return User.objects.filter(phone=normalize_mobile(phone), closed_at__isnull=True).first()
 
     def send_verification_code_sms(self, user: User, phone: str, code: str, **kwargs) -> None:
+        # Sent here, in the request, not through the outbox like notices: the member is on
+        # the page waiting for this code and must be told at once if it could not be sent,
+        # not find out after a minute of retries.
         from django.utils.translation import gettext
 
-        from portal.sms import sms_send
+        from portal.sms import SmsSendError, sms_send
 
-        sms_send(
-            phone=normalize_mobile(phone),
-            message=gettext("【职工之家·河北】验证码 %(code)s，5分钟内有效。请勿告诉他人。")
-            % {"code": code},
+        try:
+            sms_send(
+                phone=normalize_mobile(phone),
+                message=gettext("【职工之家·河北】验证码 %(code)s，5分钟内有效。请勿告诉他人。")
+                % {"code": code},
+            )
+        except SmsSendError:
+            logger.warning("verification sms failed", extra={"user_id": user.pk})
+            request = context.request
+            if request is not None:
+                setattr(request, _CODE_NOT_SENT, True)
+                self.add_message(request, messages.ERROR, message=CODE_NOT_SENT_MESSAGE)
+
+    def add_message(
+        self,
+        request: HttpRequest,
+        level: int,
+        message_template: str | None = None,
+        message_context: dict[str, Any] | None = None,
+        extra_tags: str = "",
+        message: str | None = None,
+    ) -> None:
+        # allauth announces "code sent" after every send, a failed one included.
+        if message_template == _CODE_SENT_TEMPLATE and getattr(request, _CODE_NOT_SENT, False):
+            return
+        super().add_message(
+            request,
+            level,
+            message_template=message_template,
+            message_context=message_context,
+            extra_tags=extra_tags,
+            message=message,
         )

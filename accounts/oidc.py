@@ -5,7 +5,8 @@ identity through the authorization code flow. Everything specific to this portal
 
 * ``OIDCAdapter`` (``settings.IDP_OIDC_ADAPTER``): the claims (``member_id``,
   ``phone_number``, ``name``, the member's union), Chinese scope descriptions, the server
-  metadata, the issuer and the signing key (``OIDC_PRIVATE_KEY``).
+  metadata, the issuer and the signing key (``OIDC_PRIVATE_KEY``; the keys it replaced,
+  ``OIDC_PREVIOUS_PRIVATE_KEYS``, stay in the JWKS but never sign).
 * ``OIDCAuthorizationView``: allauth's authorize endpoint, but PKCE with S256 is required of
   every client, confidential ones included (allauth requires it of public clients only).
 * ``oidc_client_register`` / ``oidc_client_secret_rotate``: the one write path for clients,
@@ -138,15 +139,21 @@ class OIDCAdapter(DefaultOIDCAdapter):
         did_activate: Literal[True] | None = None,
         is_active: Literal[True] | None = None,
     ) -> list[PrivateKey]:
+        """The current key (``OIDC_PRIVATE_KEY``) and the previous ones
+        (``OIDC_PREVIOUS_PRIVATE_KEYS``): all are published in the JWKS and verify tokens."""
         keys = super().list_private_keys(did_activate=did_activate, is_active=is_active)
-        configured = settings.IDP_OIDC_PRIVATE_KEY or getattr(
-            settings, "IDP_OIDC_PRIVATE_KEYS", None
-        )
-        if not keys and not configured:
+        current = settings.IDP_OIDC_PRIVATE_KEY
+        if not current:
             if not settings.DEBUG:
                 raise ImproperlyConfigured(
                     "OIDC_PRIVATE_KEY must be set when DEBUG is off: the OpenID Connect "
                     "provider signs ID tokens with it (an RSA private key in PEM format)."
+                )
+            if keys:
+                # A previous key must never become the signing one by default.
+                raise ImproperlyConfigured(
+                    "OIDC_PREVIOUS_PRIVATE_KEYS is set but OIDC_PRIVATE_KEY is not: previous "
+                    "keys only verify, the current key signs."
                 )
             keys = [PrivateKey(pem=_development_key(Path(settings.OIDC_DEV_KEY_FILE)))]
         for key in keys:
@@ -154,9 +161,20 @@ class OIDCAdapter(DefaultOIDCAdapter):
                 try:
                     jwkkit.load_pem(key.pem)
                 except (ValueError, TypeError) as exc:
-                    raise _key_problem("OIDC_PRIVATE_KEY") from exc
+                    previous = current and key.pem != current
+                    variable = "OIDC_PREVIOUS_PRIVATE_KEYS" if previous else "OIDC_PRIVATE_KEY"
+                    raise _key_problem(variable) from exc
                 _checked_pems.add(key.pem)
         return keys
+
+    def get_signing_key(self) -> PrivateKey:
+        # allauth signs with the most recently issued key, and keys from settings carry no
+        # date, so it could pick a previous one: the current key is named explicitly.
+        current = settings.IDP_OIDC_PRIVATE_KEY
+        for key in self.list_private_keys(did_activate=True, is_active=True):
+            if current and key.pem == current:
+                return key
+        return super().get_signing_key()
 
     def get_claims(
         self,

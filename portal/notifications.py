@@ -7,7 +7,6 @@ directly.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -15,27 +14,44 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from portal.models import Notification
-from portal.sms import SmsSendError, sms_send
-
-logger = logging.getLogger(__name__)
+from portal.outbox import outbox_enqueue
+from portal.sms import sms_send
 
 SMS_PREFIX = "【职工之家·河北】"
+#: The outbox task that texts a notice (by name: ``portal.tasks`` imports this module).
+SMS_TASK = "portal.tasks.notification_sms_deliver"
 
 
-def _send_sms_after_commit(notification_id: int) -> None:
-    notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
-    if notification is None or notification.sms_sent or notification.user.closed_at:
-        return
+def notification_sms_text(notification: Notification) -> str:
     text = f"{SMS_PREFIX}{notification.title}"
     if notification.body:
         text += f"：{notification.body[:60]}"
-    try:
-        sms_send(phone=notification.user.phone, message=text)
-    except SmsSendError:
-        # The in-site notice stands; a failed text must not undo the business action.
-        logger.warning("sms failed", extra={"notification_id": notification_id})
-        return
+    return text
+
+
+@transaction.atomic
+def notification_sms_send(*, notification_id: int) -> bool:
+    """Text the notice ``notification_id`` to its user, once; returns whether a text went out.
+
+    Idempotent: a notice already texted, gone, or whose user closed the account sends
+    nothing. The row stays locked while the gateway is called and ``sms_sent`` is set in the
+    same transaction, so a concurrent or repeated delivery of the task waits, then sees the
+    mark and sends nothing. Raises ``SmsSendError`` (nothing marked) when the gateway fails:
+    the caller retries. Only a worker killed after the gateway accepted the text and before
+    this commit can text twice on redelivery; closing that needs the provider's own
+    idempotency key.
+    """
+    notification = (
+        Notification.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .filter(pk=notification_id)
+        .first()
+    )
+    if notification is None or notification.sms_sent or notification.user.closed_at:
+        return False
+    sms_send(phone=notification.user.phone, message=notification_sms_text(notification))
     Notification.objects.filter(pk=notification_id).update(sms_sent=True)
+    return True
 
 
 @transaction.atomic
@@ -52,6 +68,9 @@ def notify(
     """Create an in-site notice for ``user``; with ``sms`` also text them once the caller's
     transaction commits (never for a rolled-back action).
 
+    The text goes through the transactional outbox to a Celery task
+    (``portal.tasks.notification_sms_deliver``), not from this request: a slow or failing
+    gateway neither slows the page nor loses the text, which is retried with backoff.
     Idempotent per ``dedupe_key``: the same key returns the existing notice and sends
     nothing again.
     """
@@ -67,7 +86,9 @@ def notify(
     except IntegrityError:
         return Notification.objects.get(dedupe_key=dedupe_key)
     if sms:
-        transaction.on_commit(lambda: _send_sms_after_commit(notification.pk))
+        outbox_enqueue(
+            SMS_TASK, args=[notification.pk], key=f"portal.notification_sms:{notification.pk}"
+        )
     return notification
 
 

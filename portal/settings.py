@@ -281,6 +281,9 @@ SMS_CODE_PER_NUMBER_PER_HOUR = 5
 SMS_CODE_PER_IP_PER_HOUR = 20
 # allauth's own SMS codes (phone verification, re-authentication) look like ours: 6 digits.
 ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+# A member whose text never arrived can ask again on the confirm-phone page, at most twice
+# per sign-in; every resend still passes allauth's "verify_phone" limit (1/30s per number).
+ACCOUNT_PHONE_VERIFICATION_SUPPORTS_RESEND = True
 ACCOUNT_LOGIN_BY_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "职工之家·河北"
@@ -294,8 +297,29 @@ PORTAL_STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=not DEBUG)
 #                     a development key is generated once into OIDC_DEV_KEY_FILE.
 #   OIDC_ISSUER       public base URL (https://zgzj.example.cn) when behind a proxy;
 #                     default: the request's scheme and host.
+#   OIDC_PREVIOUS_PRIVATE_KEYS  the key(s) OIDC_PRIVATE_KEY replaced, PEM blocks one after
+#                     another: still published in the JWKS, so tokens signed before a
+#                     rotation keep verifying; they never sign (accounts.oidc). README,
+#                     "Key rotation".
 IDP_OIDC_ADAPTER = "accounts.oidc.OIDCAdapter"
 IDP_OIDC_PRIVATE_KEY = env.str("OIDC_PRIVATE_KEY", default="").replace("\\n", "\n")
+
+
+def _pem_blocks(text: str) -> list[str]:
+    """``-----BEGIN …`` blocks of ``text`` (newlines possibly written as ``\\n``, blocks
+    separated by whitespace or commas). Anything else becomes a block of its own, so that
+    allauth's key check reports it instead of it being dropped silently."""
+    head, *pieces = text.replace("\\n", "\n").strip().split("-----BEGIN")
+    blocks = [head.strip()] + [f"-----BEGIN{p.rstrip().rstrip(',').rstrip()}" for p in pieces]
+    return [f"{block}\n" for block in blocks if block]
+
+
+# allauth's list of keys: the previous ones (verify only); allauth adds the current one.
+IDP_OIDC_PRIVATE_KEYS = [
+    {"pem": pem}
+    for pem in _pem_blocks(env.str("OIDC_PREVIOUS_PRIVATE_KEYS", default=""))
+    if pem.strip() != IDP_OIDC_PRIVATE_KEY.strip()
+]
 OIDC_DEV_KEY_FILE = VAR_DIR / "oidc-dev-private-key.pem"
 OIDC_ISSUER = env.str("OIDC_ISSUER", default="")
 IDP_OIDC_ID_TOKEN_EXPIRES_IN = 5 * 60

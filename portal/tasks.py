@@ -1,12 +1,20 @@
-"""Periodic portal work: relaying outbox rows left pending while the broker was down."""
+"""Portal work: relaying outbox rows left pending while the broker was down, pruning the
+audit log, and texting notices (``portal.notifications``)."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from celery import shared_task
+from celery.utils.time import get_exponential_backoff_interval
+from django.db import OperationalError
 
+from portal.notifications import notification_sms_send
 from portal.outbox import outbox_purge, outbox_relay
+from portal.sms import SmsSendError
+
+logger = logging.getLogger(__name__)
 
 #: Sent rows are kept this long for inspection, then purged.
 OUTBOX_KEEP_SENT = timedelta(days=7)
@@ -27,3 +35,52 @@ def audit_log_prune() -> int:
     from portal.audit import audit_log_prune as prune
 
     return prune()
+
+
+#: A gateway outage is retried 8 times over up to about an hour: the wait doubles from 30 s,
+#: at most 20 minutes, jittered so a backlog does not hit the recovering gateway at once.
+SMS_MAX_RETRIES = 8
+SMS_RETRY_BACKOFF = 30
+SMS_RETRY_BACKOFF_MAX = 1200
+
+
+@shared_task(
+    bind=True,
+    name="portal.tasks.notification_sms_deliver",
+    autoretry_for=(OperationalError,),
+    retry_backoff=SMS_RETRY_BACKOFF,
+    retry_backoff_max=SMS_RETRY_BACKOFF_MAX,
+    retry_jitter=True,
+    max_retries=SMS_MAX_RETRIES,
+    acks_late=True,
+    soft_time_limit=30,
+    time_limit=60,
+    ignore_result=True,
+)
+def notification_sms_deliver(self, notification_id: int) -> bool:
+    """Text one notice (enqueued by ``notify(..., sms=True)`` through the outbox).
+
+    Idempotent: the service marks ``sms_sent`` with the text, so a retry or a redelivery
+    never texts twice. A gateway failure is retried with backoff; after the last try the
+    text is given up (logged) and the in-site notice stands. Not retried after a time
+    limit: the gateway may have sent it.
+    """
+    try:
+        return notification_sms_send(notification_id=notification_id)
+    except (SmsSendError, ConnectionError, TimeoutError) as exc:
+        # Without a broker (REDIS_URL unset) this runs inside the request that committed the
+        # notice: there is no worker to retry later, and that request must not fail for it.
+        no_worker = self.app.conf.task_always_eager
+        if no_worker or self.request.retries >= self.max_retries:
+            logger.error(
+                "notice sms given up",
+                extra={"notification_id": notification_id, "error": repr(exc)},
+            )
+            return False
+        countdown = get_exponential_backoff_interval(
+            factor=SMS_RETRY_BACKOFF,
+            retries=self.request.retries,
+            maximum=SMS_RETRY_BACKOFF_MAX,
+            full_jitter=True,
+        )
+        raise self.retry(exc=exc, countdown=countdown) from exc

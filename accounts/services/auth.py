@@ -123,6 +123,8 @@ def sms_code_send(
         "code": code,
         "minutes": ttl // 60,
     }
+    # Sent here, in the request, not through the outbox like notices: the member is on the
+    # page waiting for this code and must be told at once if it could not be sent.
     try:
         sms_send(phone=phone, message=message)
     except SmsSendError as exc:

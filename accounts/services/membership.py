@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,7 +35,7 @@ from accounts.permissions import Action, user_can
 from accounts.services.wallet import member_card_issue, member_card_revoke
 from datahub.services.feed import member_change_from_membership_event
 from portal.audit import audit_record
-from portal.sms import sms_send
+from portal.notifications import notify
 
 REASON_MAX_LENGTH = 300
 
@@ -145,17 +146,18 @@ def _event(
     return event
 
 
-def _notify(*, user_id: int, message: str) -> None:
-    """Text the member once the decision is committed (never for a rolled-back one)."""
-
-    def send() -> None:
-        phone = User.objects.filter(pk=user_id, closed_at__isnull=True).values_list(
-            "phone", flat=True
-        )
-        for number in phone:
-            sms_send(phone=number, message=message)
-
-    transaction.on_commit(send)
+def _notify(*, user_id: int, kind: str, title: str, body: str, dedupe_key: str) -> None:
+    """Tell the member of a decision: an in-site notice now and a text once the decision is
+    committed (never for a rolled-back one), once per ``dedupe_key``."""
+    notify(
+        user=User.objects.get(pk=user_id),
+        kind=kind,
+        title=title,
+        body=body,
+        url=reverse("accounts:membership"),
+        sms=True,
+        dedupe_key=dedupe_key,
+    )
 
 
 def _active_membership(user_id: int) -> Membership | None:
@@ -310,7 +312,7 @@ def membership_application_approve(
     (``PermissionDenied`` otherwise); the application is still pending and the applicant has
     no active membership (``ValidationError`` otherwise).
     Side effects: a new active ``Membership``, an ``approved`` event, the member card in the
-    wallet, an audit entry, and an SMS to the member after commit.
+    wallet, an audit entry, an in-site notice and a text to the member after commit.
     """
     _require_reviewer(officer, application.organization)
     application = _locked_application(application)
@@ -352,8 +354,10 @@ def membership_application_approve(
     )
     _notify(
         user_id=application.user_id,
-        message=_("【职工之家·河北】您加入%(name)s的申请已通过，电子会员卡已放入您的卡包。")
-        % {"name": application.organization.name},
+        kind="membership.approved",
+        title=_("您加入%(name)s的申请已通过") % {"name": application.organization.name},
+        body=_("电子会员卡已放入您的卡包。"),
+        dedupe_key=f"membership.application:{application.pk}:approved",
     )
     return membership
 
@@ -364,7 +368,7 @@ def membership_application_reject(
 ) -> MembershipApplication:
     """An officer turns a pending application down; ``reason`` is required and shown to the
     applicant. Same preconditions as approval. Side effects: a ``rejected`` event, an audit
-    entry, an SMS after commit."""
+    entry, an in-site notice and a text after commit."""
     _require_reviewer(officer, application.organization)
     reason = _clean_reason(reason)
     application = _locked_application(application)
@@ -390,8 +394,10 @@ def membership_application_reject(
     )
     _notify(
         user_id=application.user_id,
-        message=_("【职工之家·河北】您加入%(name)s的申请未通过：%(reason)s")
-        % {"name": application.organization.name, "reason": reason},
+        kind="membership.rejected",
+        title=_("您加入%(name)s的申请未通过") % {"name": application.organization.name},
+        body=reason,
+        dedupe_key=f"membership.application:{application.pk}:rejected",
     )
     return application
 
@@ -500,7 +506,7 @@ def transfer_accept(*, transfer: TransferRequest, officer: User) -> Membership:
     union has released and the old membership is still active (``ValidationError``).
     Side effects, all in one transaction: the old membership ends (``transferred``) and its
     member card is revoked; a new active membership starts with a new card; a
-    ``transfer_completed`` event; an audit entry; an SMS after commit.
+    ``transfer_completed`` event; an audit entry; an in-site notice and a text after commit.
     """
     _require_reviewer(officer, transfer.to_organization)
     transfer = _locked_transfer(transfer)
@@ -555,8 +561,10 @@ def transfer_accept(*, transfer: TransferRequest, officer: User) -> Membership:
     )
     _notify(
         user_id=transfer.user_id,
-        message=_("【职工之家·河北】您已转入%(name)s，新的电子会员卡已放入您的卡包。")
-        % {"name": transfer.to_organization.name},
+        kind="membership.transfer_completed",
+        title=_("您已转入%(name)s") % {"name": transfer.to_organization.name},
+        body=_("新的电子会员卡已放入您的卡包。"),
+        dedupe_key=f"membership.transfer:{transfer.pk}:completed",
     )
     return new
 
@@ -568,7 +576,8 @@ def transfer_reject(*, transfer: TransferRequest, officer: User, reason: str) ->
     The old union may reject only before it has released; the new union at any open step.
     Raises ``PermissionDenied`` for an officer of neither side, ``ValidationError`` for a
     closed request or a missing reason. The old membership stays as it was.
-    Side effects: a ``transfer_rejected`` event, an audit entry, an SMS after commit.
+    Side effects: a ``transfer_rejected`` event, an audit entry, an in-site notice and a
+    text after commit.
     """
     _require_active_user(officer)
     old_org = transfer.from_membership.organization
@@ -601,8 +610,10 @@ def transfer_reject(*, transfer: TransferRequest, officer: User, reason: str) ->
     )
     _notify(
         user_id=transfer.user_id,
-        message=_("【职工之家·河北】您转入%(name)s的申请未通过：%(reason)s")
-        % {"name": new_org.name, "reason": reason},
+        kind="membership.transfer_rejected",
+        title=_("您转入%(name)s的申请未通过") % {"name": new_org.name},
+        body=reason,
+        dedupe_key=f"membership.transfer:{transfer.pk}:rejected",
     )
     return transfer
 
