@@ -58,11 +58,14 @@ def calendar_year_is_entered(year: int) -> bool:
     return bool(holidays or makeup)
 
 
-class _Calendar:
-    """One computation's view of the calendar: each year fetched once."""
+class WorkingCalendar:
+    """One computation's view of the calendar: each year fetched once. A batch that
+    computes many requests' limits keeps one for all of them (``hotline.services.deadlines``),
+    so it asks the cache once per year, not once per request."""
 
     def __init__(self) -> None:
         self._years: dict[int, YearDays] = {}
+        self._nth: dict[tuple[date, int], date] = {}
 
     def is_working_day(self, day: date) -> bool:
         days = self._years.get(day.year)
@@ -75,39 +78,46 @@ class _Calendar:
             return False
         return day.weekday() < 5
 
+    def nth_working_day_after(self, day: date, days: int) -> date:
+        key = (day, days)
+        found = self._nth.get(key)
+        if found is None:
+            found, counted = day, 0
+            while counted < days:
+                found += timedelta(days=1)
+                if self.is_working_day(found):
+                    counted += 1
+            self._nth[key] = found
+        return found
+
+    def add_working_days(self, start: datetime, days: int) -> datetime:
+        day = self.nth_working_day_after(start.astimezone(TZ).date(), days)
+        return datetime.combine(day, time(23, 59, 59), tzinfo=TZ)
+
+    def working_days_between(self, start: datetime, end: datetime) -> int:
+        day = start.astimezone(TZ).date()
+        last = end.astimezone(TZ).date()
+        count = 0
+        while day < last:
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                count += 1
+        return count
+
 
 def is_working_day(day: date) -> bool:
-    return _Calendar().is_working_day(day)
-
-
-def _nth_working_day_after(day: date, days: int) -> date:
-    calendar = _Calendar()
-    counted = 0
-    while counted < days:
-        day += timedelta(days=1)
-        if calendar.is_working_day(day):
-            counted += 1
-    return day
+    return WorkingCalendar().is_working_day(day)
 
 
 def add_working_days(start: datetime, days: int) -> datetime:
     """The end of the ``days``-th working day after ``start`` (local time): a request
     made on Friday evening with one working day is due at the end of Monday."""
-    day = _nth_working_day_after(start.astimezone(TZ).date(), days)
-    return datetime.combine(day, time(23, 59, 59), tzinfo=TZ)
+    return WorkingCalendar().add_working_days(start, days)
 
 
 def working_days_between(start: datetime, end: datetime) -> int:
     """How many working days begin after ``start``'s day and on or before ``end``'s day."""
-    calendar = _Calendar()
-    day = start.astimezone(TZ).date()
-    last = end.astimezone(TZ).date()
-    count = 0
-    while day < last:
-        day += timedelta(days=1)
-        if calendar.is_working_day(day):
-            count += 1
-    return count
+    return WorkingCalendar().working_days_between(start, end)
 
 
 def shift_by_working_days(moment: datetime, days: int) -> datetime:
@@ -115,4 +125,5 @@ def shift_by_working_days(moment: datetime, days: int) -> datetime:
     if days <= 0:
         return moment
     local = moment.astimezone(TZ)
-    return datetime.combine(_nth_working_day_after(local.date(), days), local.timetz())
+    day = WorkingCalendar().nth_working_day_after(local.date(), days)
+    return datetime.combine(day, local.timetz())

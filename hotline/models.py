@@ -266,7 +266,12 @@ class RequestAttachment(models.Model):
     kind = models.CharField(_("文件类型"), max_length=10)
     size = models.PositiveIntegerField(_("大小（字节）"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
 
@@ -304,7 +309,10 @@ class RequestTransition(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.from_state or '-'} → {self.to_state}"
+        # The states' labels, as everywhere else staff read them; a request's first step
+        # has no state before it.
+        before = self.get_from_state_display() if self.from_state else "—"
+        return f"{before} → {self.get_to_state_display()}"
 
 
 class CannedReply(models.Model):
@@ -347,7 +355,12 @@ class ConsultationSlot(models.Model):
     ends_at = models.DateTimeField(_("结束时间"))
     is_cancelled = models.BooleanField(_("已取消"), default=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -381,7 +394,12 @@ class ConsultationBooking(models.Model):
         _("状态"), max_length=10, choices=Status.choices, default=Status.BOOKED
     )
     booked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("预约人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("预约时间"), default=timezone.now)
     cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)

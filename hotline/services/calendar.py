@@ -2,8 +2,9 @@
 yearly notice, entered and corrected by province staff. Readers go through
 ``hotline.calendar`` (cached per year; ``hotline.signals`` drops the cache on change).
 
-A change applies to time limits computed from then on; limits already set on requests stay
-as they were.
+A change applies at once to time limits computed from then on; the limits already set on open
+requests that run through the changed days are recomputed after commit by a task
+(``hotline.services.deadlines``, which says which limits move and which stay).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import Action, user_can
 from hotline.models import CalendarDay
+from hotline.services.deadlines import due_dates_recompute_later
 from portal.audit import audit_record
 
 #: The longest run of days entered at once: the longest holiday (春节) is 9 days.
@@ -76,7 +78,8 @@ def calendar_days_add(
 
     Preconditions: a province-level supervisor; no day entered yet; at most 15 days; a
     make-up working day is a Saturday or Sunday.
-    Side effects: the cached years dropped (``hotline.signals``); audited.
+    Side effects: the cached years dropped (``hotline.signals``); audited; the open
+    requests' limits through these days recomputed after commit.
     """
     _require_editor(actor)
     name = _clean(kind, name)
@@ -115,6 +118,7 @@ def calendar_days_add(
             target=day,
             details={"date": day.date.isoformat(), "kind": kind, "name": name},
         )
+    due_dates_recompute_later(dates=days)
     return created
 
 
@@ -122,7 +126,8 @@ def calendar_days_add(
 def calendar_day_update(
     *, actor: Any, day: CalendarDay, on_date: date | None, kind: str, name: str
 ) -> CalendarDay:
-    """Correct an entered day (its date, kind or name). Preconditions as for adding."""
+    """Correct an entered day (its date, kind or name). Preconditions as for adding.
+    Side effects as for adding, for the old and the new date (not for a new name only)."""
     _require_editor(actor)
     name = _clean(kind, name)
     _check_day(on_date, kind, field="date")
@@ -130,6 +135,8 @@ def calendar_day_update(
     if CalendarDay.objects.filter(date=on_date).exclude(pk=day.pk).exists():
         raise ValidationError({"date": _taken_message([on_date])})
     before = {"date": day.date.isoformat(), "kind": day.kind, "name": day.name}
+    moved = day.date != on_date or day.kind != kind
+    old_date = day.date
     day.date, day.kind, day.name = on_date, kind, name
     day.updated_by, day.updated_at = actor, timezone.now()
     try:
@@ -146,12 +153,15 @@ def calendar_day_update(
             "after": {"date": on_date.isoformat(), "kind": kind, "name": name},
         },
     )
+    if moved:
+        due_dates_recompute_later(dates=[old_date, on_date])
     return day
 
 
 @transaction.atomic
 def calendar_day_delete(*, actor: Any, day: CalendarDay) -> None:
-    """Remove a day entered by mistake; it becomes an ordinary day again."""
+    """Remove a day entered by mistake; it becomes an ordinary day again. Side effects as
+    for adding."""
     _require_editor(actor)
     day = CalendarDay.objects.select_for_update().filter(pk=day.pk).first()
     if day is None:
@@ -163,3 +173,4 @@ def calendar_day_delete(*, actor: Any, day: CalendarDay) -> None:
         details={"date": day.date.isoformat(), "kind": day.kind, "name": day.name},
     )
     day.delete()
+    due_dates_recompute_later(dates=[day.date])

@@ -39,6 +39,7 @@ from hotline.models import (
     Tier,
     Topic,
 )
+from hotline.services.deadlines import request_due_dates, request_histories
 from portal.audit import audit_record
 from portal.notifications import notify
 from regions.models import Region
@@ -60,16 +61,29 @@ def _locked(request: HotlineRequest) -> HotlineRequest:
 
 
 def _move(
-    request: HotlineRequest, *, to: str, actor: Any, note: str = "", fields: Sequence[str] = ()
+    request: HotlineRequest,
+    *,
+    to: str,
+    actor: Any,
+    note: str = "",
+    fields: Sequence[str] = (),
+    at: datetime | None = None,
 ) -> None:
-    """Change state if the lifecycle allows it; record who and when."""
+    """Change state if the lifecycle allows it; record who and when. ``at`` is the moment
+    a clock was paused, resumed or restarted: the time limits are recomputed from these
+    records (``hotline.services.deadlines``), so they carry the moment the limits used."""
     if to not in TRANSITIONS[request.state]:
         raise ValidationError(
             _("诉求当前为“%(from)s”，不能改为“%(to)s”。")
             % {"from": State(request.state).label, "to": State(to).label}
         )
     RequestTransition.objects.create(
-        request=request, from_state=request.state, to_state=to, actor=_actor(actor), note=note[:200]
+        request=request,
+        from_state=request.state,
+        to_state=to,
+        actor=_actor(actor),
+        note=note[:200],
+        created_at=at or timezone.now(),
     )
     audit_record(
         actor=_actor(actor),
@@ -444,6 +458,7 @@ def hotline_reply(
             actor=actor,
             note=_("请职工补充材料"),
             fields=[*fields, "waiting_since"],
+            at=now,
         )
     elif action == ReplyAction.RESOLVE:
         _resolve(request, actor=actor, now=now, fields=fields)
@@ -483,6 +498,7 @@ def _resolve(request: HotlineRequest, *, actor: Any, now: datetime, fields: list
         actor=actor,
         note=_("办结"),
         fields=[*fields, "resolved_at", "is_overdue"],
+        at=now,
     )
 
 
@@ -542,7 +558,14 @@ def hotline_member_add_info(
     _save_attachments(request, attachments, kinds, uploader=member, message=message)
     if request.state == State.WAITING:
         fields = _resume_clock(request, now=now)
-        _move(request, to=State.IN_PROGRESS, actor=member, note=_("职工已补充材料"), fields=fields)
+        _move(
+            request,
+            to=State.IN_PROGRESS,
+            actor=member,
+            note=_("职工已补充材料"),
+            fields=fields,
+            at=now,
+        )
     if request.assignee_id:
         notify(
             user=request.assignee,
@@ -596,6 +619,7 @@ def hotline_request_reopen(*, actor: Any, request: HotlineRequest, reason: str) 
         actor=actor,
         note=_("重新办理"),
         fields=["resolution_due", "resolved_at", "closed_at", "is_overdue"],
+        at=now,
     )
     return request
 
@@ -644,13 +668,18 @@ def _rating_points(request: HotlineRequest) -> None:
 @transaction.atomic
 def hotline_request_set_tier(*, actor: Any, request: HotlineRequest, tier: str) -> HotlineRequest:
     """A supervisor classes the request difficult or especially complex; the time limits
-    are recomputed from the submission time."""
+    are recomputed for the new tier by the one rule (``hotline.services.deadlines``): from
+    the submission (the resolution limit from a reopening), keeping the time the request
+    spent waiting for the member."""
     request = _locked(request)
     _require_supervisor(actor, request.region)
     if tier not in Tier.values:
         raise ValidationError(_("未知的时限等级。"))
     request.tier = tier
-    _set_due(request, start=request.created_at)
+    due = request_due_dates(
+        request=request, history=request_histories(request_ids=[request.pk]).get(request.pk, [])
+    )
+    request.first_response_due, request.resolution_due = due.first_response_due, due.resolution_due
     request.save(update_fields=["tier", "first_response_due", "resolution_due"])
     RequestTransition.objects.create(
         request=request,

@@ -1,6 +1,7 @@
 """The admin speaks Chinese: django-unfold ships no translations, so every one of its strings
 is translated in locale/zh_Hans/LC_MESSAGES/django.po, compiled to a committed django.mo
-(portal/management/commands/compile_po.py, pure Python)."""
+(portal/management/commands/compile_po.py, pure Python); so are django-axes' (no zh_Hans
+catalogue either), and every admin page is checked for the installed packages' English."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation.template import templatize
 
@@ -378,3 +380,129 @@ def test_compiler_rejects_broken_po_with_its_line():
         parse_po('msgid "a"\nmsgstr "甲"\nmsgfoo "b"\n', source="bad.po")
     with pytest.raises(PoSyntaxError, match="不连续"):
         parse_po('msgid "a"\nmsgid_plural "as"\nmsgstr[0] "甲"\nmsgstr[2] "乙"\n')
+
+
+# --- (d) every admin page, the installed packages' models included ---------------------------
+
+#: English the installed packages showed in the admin, now translated by the project catalogue
+#: (django-axes ships no zh_Hans one), and hotline's own labels that were missing.
+PACKAGE_ENGLISH = [
+    "Access attempts", "Access attempt", "access attempts", "access attempt",
+    "access attempt expiration", "Access failures", "access failures", "access failure",
+    "Access logs", "access logs", "access log", "Attempt Time", "Logout Time",
+    "Access lock out", "Locked Out", "Attempt Remaining", "Not set", "Expires At",
+    "Failed Logins", "User Agent", "HTTP Accept", "Path", "Form Data", "Meta Data",
+    "GET Data", "POST Data", "Clean up expired attempts", "Booked by", "Uploaded by",
+]  # fmt: skip
+
+#: English no catalogue can translate, as Django derives it without gettext: the app labels
+#: of axes and allauth's OIDC provider (no verbose_name), allauth's Authenticator and Token
+#: (no Meta.verbose_name, fields without verbose_name, Token's type labels plain strings),
+#: axes' "Status" column (a method without a description) and its rows' names (f-strings).
+#: Fixing it takes code outside hotline: app configs with a verbose_name in INSTALLED_APPS,
+#: and unfold admins with Chinese columns for these models (as accounts/oidc_admin.py does
+#: for the OIDC clients).
+PACKAGE_ENGLISH_NEEDS_CODE = [
+    "Axes", "OpenID Connect IdP", "Authenticators", "authenticators", "authenticator",
+    "Tokens", "tokens", "token", "Created at", "created at", "Last used at", "last used at",
+    "Expires at", "skip consent", "Type", "type", "Access token", "Refresh token",
+    "Authorization code", "Initial access token", "Status", "Attempted Access",
+    "Access Log for", "Failed access",
+]  # fmt: skip
+
+#: Permission names ("Can add …") are rows Django wrote in English when the tables were
+#: created; they are data, not strings of a catalogue.
+_PERMISSION_NAME = re.compile(r"\bCan (add|change|delete|view) ")
+
+
+def _english_in(html: str, words: list[str]) -> list[str]:
+    lines = [line for line in visible_text(html).splitlines() if not _PERMISSION_NAME.search(line)]
+    text = "\n".join(lines)
+    return [w for w in words if re.search(rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])", text)]
+
+
+def _admin_pages(user) -> list[str]:
+    """Every changelist, and every add page the user may open, of the admin site."""
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    urls = []
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        urls.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+        if model_admin.has_add_permission(request):
+            urls.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+    return urls
+
+
+def _rows_on_every_list(superuser) -> None:
+    """A row in the lists whose columns only show with rows: axes', a booking, a token."""
+    from allauth.idp.oidc.models import Token
+    from allauth.mfa.models import Authenticator
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.utils import timezone
+
+    from hotline.models import ConsultationBooking, ConsultationSlot
+
+    access = {"user_agent": "Mozilla/5.0", "ip_address": "10.0.0.1", "username": "13800000000"}
+    access |= {"http_accept": "text/html", "path_info": "/accounts/login/"}
+    AccessAttempt.objects.create(get_data="", post_data="", failures_since_start=5, **access)
+    AccessLog.objects.create(**access)
+    AccessFailureLog.objects.create(locked_out=True, **access)
+    item = make_request()
+    start = timezone.now() + timezone.timedelta(days=3)
+    slot = ConsultationSlot.objects.create(
+        region=item.region, counsellor="张律师", place="区总工会", starts_at=start,
+        ends_at=start + timezone.timedelta(hours=1),
+    )  # fmt: skip
+    ConsultationBooking.objects.create(slot=slot, request=item, booked_by=superuser)
+    Authenticator.objects.create(user=superuser, type=Authenticator.Type.TOTP, data={})
+    Token.objects.create(type=Token.Type.ACCESS_TOKEN, hash="x" * 64, user=superuser)
+
+
+@pytest.mark.django_db
+def test_every_admin_page_shows_no_package_english(superuser_client, superuser, regions):
+    _rows_on_every_list(superuser)
+    pages = _admin_pages(superuser)
+    assert "/admin/axes/accessattempt/" in pages and "/admin/hotline/calendarday/add/" in pages
+    found = {}
+    for url in pages:
+        response = superuser_client.get(url, follow=True)
+        assert response.status_code == 200, url
+        shown = _english_in(response.content.decode(), PACKAGE_ENGLISH)
+        if shown:
+            found[url] = shown
+    assert not found, f"管理后台仍显示英文：{found}"
+
+
+@pytest.mark.django_db
+def test_axes_and_hotline_labels_in_chinese(superuser_client, superuser, regions):
+    _rows_on_every_list(superuser)
+    html = superuser_client.get("/admin/axes/accessattempt/").content.decode()
+    assert_chinese(html, "登录尝试", "尝试时间", "路径", "失败次数", "已锁定", "登录记录")
+    html = superuser_client.get("/admin/hotline/consultationbooking/").content.decode()
+    assert_chinese(html, "预约人")
+    item = HotlineRequest.objects.get()
+    html = superuser_client.get(f"/admin/hotline/hotlinerequest/{item.pk}/change/").content
+    text = visible_text(html.decode())
+    # The request's history names the states as staff know them, not their stored values.
+    assert "— → 待分派" in text
+    assert not re.search(r"\b(new|assigned)\b", text)
+
+
+@pytest.mark.xfail(
+    strict=True, reason="需改 accounts/、portal/ 的代码，见 PACKAGE_ENGLISH_NEEDS_CODE"
+)
+@pytest.mark.django_db
+def test_package_names_without_gettext_in_chinese(superuser_client, superuser, regions):
+    _rows_on_every_list(superuser)
+    pages = [
+        "/admin/", "/admin/mfa/authenticator/", "/admin/allauth_idp_oidc/token/",
+        "/admin/allauth_idp_oidc/client/", "/admin/axes/accessattempt/",
+        "/admin/axes/accesslog/", "/admin/axes/accessfailurelog/",
+    ]  # fmt: skip
+    shown = set()
+    for url in pages:
+        shown |= set(
+            _english_in(superuser_client.get(url).content.decode(), PACKAGE_ENGLISH_NEEDS_CODE)
+        )
+    assert not shown, sorted(shown)
