@@ -30,6 +30,8 @@ def match_resume(resume_id: int, revision: int | None = None) -> int:
 
 @shared_task(soft_time_limit=240, time_limit=300, **_RETRY)
 def match_post(post_id: int) -> int:
+    """A published post against every résumé in one batch (enqueued through the outbox when
+    a post is published or edited); idempotent, so a redelivery notifies no one twice."""
     return job_post_match(post_id=post_id)
 
 

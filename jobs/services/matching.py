@@ -8,6 +8,8 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +19,7 @@ from jobs.matching import (
     JobIndex,
     Match,
     ResumeDoc,
+    ResumeIndex,
     explain,
     occupation_key,
     pair_components,
@@ -29,11 +32,18 @@ from regions.selectors import region_tree
 
 #: Recommendations kept per résumé.
 TOP_N = 50
-#: A new post is announced to members whose match reaches this score (0–100).
+#: A new post is announced to a member when it enters the best ``NOTIFY_TOP`` of their
+#: recommendations with at least ``NOTIFY_THRESHOLD`` (0–100): a member with few matches is
+#: not texted about a post that lacks their licence.
+NOTIFY_TOP = 10
 NOTIFY_THRESHOLD = 75.0
 _VERSION_KEY = "jobs:index-version"
 _local = threading.Lock()
 _cached: dict[str, Any] = {"version": None, "index": None}
+_resumes_lock = threading.Lock()
+_resumes: dict[str, Any] = {"index": None, "versions": {}}
+#: Ids per query (under SQLite's limit of bound parameters).
+_CHUNK = 2000
 
 
 def _city_county(region_code: str | None) -> tuple[str, str]:
@@ -172,39 +182,191 @@ def resume_match(*, resume_id: int, revision: int | None = None) -> int:
     return 0 if missing else MatchResult.objects.filter(resume=resume).count()
 
 
-@transaction.atomic
+def _resume_versions() -> dict[int, tuple[int, Any]]:
+    """(revision, updated_at) of every résumé the matching may use: ``resume_save`` raises
+    the one and sets the other on every change of content."""
+    return {
+        pk: (revision, updated)
+        for pk, revision, updated in Resume.objects.exclude(
+            match_state=Resume.MatchState.INCOMPLETE
+        )
+        .values_list("pk", "revision", "updated_at")
+        .iterator(chunk_size=5000)
+    }
+
+
+def resume_index() -> tuple[ResumeIndex, dict[int, tuple[int, Any]]]:
+    """Every résumé that can be matched (not "信息不足"), as a ``ResumeIndex`` kept per
+    process, with the version of each résumé it holds.
+
+    Brought up to date on each call: one query reads every résumé's version, and only
+    the new and changed résumés are loaded and encoded (``ResumeIndex.replace``), the
+    others leave. The first call in a process loads them all. The pair returned is never
+    changed afterwards, so callers may use it outside the lock."""
+    current = _resume_versions()
+    with _resumes_lock:
+        index, versions = _resumes["index"], _resumes["versions"]
+        stale = [pk for pk, version in current.items() if versions.get(pk) != version]
+        gone = [pk for pk in versions if pk not in current]
+        if index is not None and not stale and not gone:
+            return index, versions
+        versions = {pk: v for pk, v in versions.items() if pk in current}
+        docs: list[ResumeDoc] = []
+        unready: list[str] = []
+        for start in range(0, len(stale), _CHUNK):
+            for resume in Resume.objects.filter(
+                pk__in=stale[start : start + _CHUNK]
+            ).select_related("region"):
+                # The version of the row read, not of the first query: a save in between is
+                # picked up next time.
+                versions[resume.pk] = (resume.revision, resume.updated_at)
+                doc = resume_doc(resume)
+                if resume_missing_fields(doc):
+                    unready.append(doc.id)
+                else:
+                    docs.append(doc)
+        remove = [str(pk) for pk in gone] + unready
+        index = ResumeIndex(docs) if index is None else index.replace(docs, remove=remove)
+        _resumes["index"], _resumes["versions"] = index, versions
+        return index, versions
+
+
+def _beats(rival: tuple[float, int, int], score: float, post_id: int) -> bool:
+    """Whether a stored result comes before the new one in the member's list (score, then
+    post id: ``match_list_for_user``'s order)."""
+    return rival[0] > score or (rival[0] == score and rival[1] < post_id)
+
+
+def _rivals(*, post_id: int, resume_ids: list[int]) -> dict[int, dict[int, tuple]]:
+    """For each résumé, its stored results on the other active posts at places
+    ``NOTIFY_TOP`` and ``TOP_N`` of its list, as (score, post id, result id): two rows per
+    résumé, whatever the number of results (a window function in the database)."""
+    rivals: dict[int, dict[int, tuple]] = {}
+    active = active_posts().values("pk")
+    order = [F("score").desc(), F("post_id").asc()]
+    for start in range(0, len(resume_ids), _CHUNK):
+        rows = (
+            MatchResult.objects.filter(
+                resume_id__in=resume_ids[start : start + _CHUNK], post__in=active
+            )
+            .exclude(post_id=post_id)
+            .annotate(place=Window(RowNumber(), partition_by=[F("resume_id")], order_by=order))
+            .filter(place__in=(NOTIFY_TOP, TOP_N))
+            .values_list("resume_id", "place", "score", "post_id", "pk")
+        )
+        for resume_id, place, score, other, pk in rows:
+            rivals.setdefault(resume_id, {})[place] = (score, other, pk)
+    return rivals
+
+
+def _placements(
+    *, post_id: int, scores: dict[int, float]
+) -> tuple[list[int], list[int], list[int]]:
+    """Where the post lands in each résumé's stored list, given its score for each:
+    (the résumés whose best ``TOP_N`` it enters, the results it pushes out of those lists,
+    the résumés whose best ``NOTIFY_TOP`` it enters with at least ``NOTIFY_THRESHOLD``)."""
+    rivals = _rivals(post_id=post_id, resume_ids=sorted(scores))
+    entering: list[int] = []
+    pushed_out: list[int] = []
+    to_notify: list[int] = []
+    for pk, score in sorted(scores.items()):
+        mine = rivals.get(pk, {})
+        if TOP_N in mine and _beats(mine[TOP_N], score, post_id):
+            continue
+        entering.append(pk)
+        if TOP_N in mine:
+            pushed_out.append(mine[TOP_N][2])
+        top = NOTIFY_TOP not in mine or not _beats(mine[NOTIFY_TOP], score, post_id)
+        if top and score >= NOTIFY_THRESHOLD:
+            to_notify.append(pk)
+    return entering, pushed_out, to_notify
+
+
 def job_post_match(*, post_id: int) -> int:
-    """Match a published post against every complete résumé; store the pairs and notify
-    members whose score reaches ``NOTIFY_THRESHOLD`` — once per member and post (dedupe key),
-    however often this runs. Returns the number of members notified."""
+    """Match a published post against every résumé that can be matched, as one batched
+    operation (``ResumeIndex.rank_post``: the scores the nightly refresh gives the same
+    pairs), and put it into the recommendations of each résumé whose best ``TOP_N`` it
+    enters, set-based: one upsert, and the result it pushes out of such a list deleted.
+
+    Members for whom it enters the best ``NOTIFY_TOP`` with at least ``NOTIFY_THRESHOLD``
+    are notified, once per member and post (dedupe key) however often this runs. Writes
+    under the résumés' row locks; a résumé saved since it was read is left to its own
+    matching. Idempotent. Returns the number of members notified."""
     post = active_posts().select_related("region", "employer").filter(pk=post_id).first()
     if post is None:
         return 0
-    job = post_doc(post)
     index = job_index()
-    resumes = list(
-        Resume.objects.filter(match_state=Resume.MatchState.DONE).select_related("region", "user")
-    )
-    by_id = {str(r.pk): r for r in resumes}
-    ranked = index.rank_resumes(job, [resume_doc(r) for r in resumes], top=len(resumes))
-    notified = 0
-    now = timezone.now()
-    rows = []
-    for doc, match in ranked:
-        if match.score <= 0:
-            continue
-        rows.append(
-            MatchResult(
-                resume_id=int(doc.id),
-                post_id=post.pk,
-                score=match.score,
-                reasons=match.reasons,
-                gaps=match.gaps,
-                computed_at=now,
-            )
+    row = index.row(str(post.pk))
+    if row is None:  # an index built before the publish committed: build it afresh
+        job_index_invalidate()
+        index = job_index()
+        row = index.row(str(post.pk))
+        if row is None:
+            return 0
+    resumes, versions = resume_index()
+    positions, scores, texts = resumes.rank_post(index, row)
+    scored = {
+        int(resumes.ids[p]): (float(s), float(t))
+        for p, s, t in zip(positions, scores, texts, strict=True)
+    }
+    with transaction.atomic():
+        had = dict(MatchResult.objects.filter(post=post).values_list("resume_id", "pk"))
+        current = _lock_unchanged(resume_ids=sorted(set(scored) | set(had)), versions=versions)
+        entering, pushed_out, to_notify = _placements(
+            post_id=post.pk, scores={pk: scored[pk][0] for pk in current if pk in scored}
         )
-        if match.score >= NOTIFY_THRESHOLD:
-            resume = by_id[doc.id]
+        MatchResult.objects.bulk_create(
+            [
+                MatchResult(
+                    resume_id=pk,
+                    post_id=post.pk,
+                    score=scored[pk][0],
+                    reasons=[],
+                    gaps=[],
+                    text_score=scored[pk][1],
+                )
+                for pk in entering
+            ],
+            batch_size=_CHUNK,
+            update_conflicts=True,
+            unique_fields=["resume", "post"],
+            update_fields=["score", "reasons", "gaps", "text_score", "computed_at"],
+        )
+        # The post's earlier results that no longer make a list (the post was edited).
+        kept = set(entering)
+        drop = [had[pk] for pk in current if pk in had and pk not in kept] + pushed_out
+        for start in range(0, len(drop), _CHUNK):
+            MatchResult.objects.filter(pk__in=drop[start : start + _CHUNK]).delete()
+        _notify_members(post=post, job=index.jobs[row], scored=scored, resume_ids=to_notify)
+    return len(to_notify)
+
+
+def _lock_unchanged(*, resume_ids: list[int], versions: dict[int, tuple]) -> list[int]:
+    """Lock the résumés (ascending ids, in chunks: the order every locker here uses) and
+    return, ascending, those still as ``versions`` has them; one saved since is left to
+    its own matching, which that save enqueued. Precondition: inside a transaction."""
+    unchanged: list[int] = []
+    for start in range(0, len(resume_ids), _CHUNK):
+        rows = (
+            Resume.objects.select_for_update()
+            .filter(pk__in=resume_ids[start : start + _CHUNK])
+            .order_by("pk")
+            .values_list("pk", "revision", "updated_at")
+        )
+        unchanged.extend(pk for pk, *version in rows if versions.get(pk) == tuple(version))
+    return unchanged
+
+
+def _notify_members(
+    *, post: JobPost, job: JobDoc, scored: dict[int, tuple[float, float]], resume_ids: list[int]
+) -> None:
+    """Tell each member of ``resume_ids`` about the post, with its three best reasons."""
+    for start in range(0, len(resume_ids), _CHUNK):
+        for resume in Resume.objects.filter(
+            pk__in=resume_ids[start : start + _CHUNK]
+        ).select_related("region", "user"):
+            doc = resume_doc(resume)
+            match = explain(doc, job, pair_components(doc, job, text=scored[resume.pk][1]))
             notify(
                 user=resume.user,
                 kind="jobs.match",
@@ -215,14 +377,6 @@ def job_post_match(*, post_id: int) -> int:
                 sms=True,
                 dedupe_key=f"jobs.match:{post.pk}:{resume.user_id}",
             )
-            notified += 1
-    MatchResult.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["resume", "post"],
-        update_fields=["score", "reasons", "gaps", "computed_at"],
-    )
-    return notified
 
 
 def matching_refresh_plan(*, chunk: int) -> list[list[int]]:

@@ -250,15 +250,20 @@ def job_post_update(*, actor: Any, post: JobPost, **data: Any) -> JobPost:
     post.save(update_fields=[*POST_FIELDS, "occupation", "search_document", "updated_at"])
     posts_changed()
     if post.status == JobPost.Status.PUBLISHED:
-        _enqueue_post_match(post.pk)
+        _enqueue_post_match(post)
     return post
 
 
-def _enqueue_post_match(post_id: int) -> None:
+def _enqueue_post_match(post: JobPost) -> None:
     from jobs.tasks import match_post
     from portal.outbox import outbox_enqueue
 
-    outbox_enqueue(match_post, args=[post_id])
+    # One matching per version of the post: a repeated request enqueues nothing more.
+    outbox_enqueue(
+        match_post,
+        args=[post.pk],
+        key=f"jobs.match_post:{post.pk}:{post.updated_at.isoformat()}",
+    )
 
 
 @transaction.atomic
@@ -283,7 +288,7 @@ def job_post_publish(*, actor: Any, post: JobPost) -> JobPost:
         post.save(update_fields=["status", "published_at", "takedown_reason", "updated_at"])
         audit_record(actor=actor, action="jobs.post_publish", target=post)
         posts_changed()
-        _enqueue_post_match(post.pk)
+        _enqueue_post_match(post)
     return post
 
 

@@ -3,6 +3,7 @@ agreeing with the per-pair path, and the evaluation command on a hand-written fi
 
 import json
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 
@@ -10,6 +11,7 @@ from jobs.matching import (
     JobDoc,
     JobIndex,
     ResumeDoc,
+    ResumeIndex,
     certificates_held,
     ndcg_at,
     normalise_title,
@@ -296,3 +298,102 @@ def test_batch_ranking_equals_the_single_resume_path_and_the_pair_scorer():
         )
         best = [s for s in exhaustive if s > 0][:20]
         assert list(scores) == pytest.approx(best, abs=1e-3)
+
+
+def _odd_docs():
+    """Cases the random set rarely makes: titles outside the taxonomy on either side, no
+    county, history titles only, neighbouring occupations, a certificate nobody holds."""
+    posts = [
+        job(id="gardener", title="园林绿化工", certificates=()),
+        job(id="garden-2", title="绿化养护工", county="", certificates=("园林证",)),
+        job(id="permit", title="货运司机", certificates=("道路运输从业资格证", "B2驾驶证")),
+        job(id="forklift", title="叉车工", certificates=("叉车证",), employment_type="兼职"),
+        job(id="warehouse", title="仓管员", certificates=(), education="大专", pay_max=4000),
+    ]
+    resumes = [
+        ResumeDoc(id="gardener", city="廊坊市", desired_titles=("园林绿化工",)),
+        ResumeDoc(id="history", city="保定市", history_titles=("叉车司机", "库管")),
+        ResumeDoc(
+            id="both",
+            city="廊坊市",
+            county="三河市",
+            desired_titles=("货车司机", "绿化工"),
+            certificates=("A2驾照", "道路运输从业资格证"),
+            expected_pay=12000,
+        ),
+        ResumeDoc(id="no-county", city="廊坊市", desired_titles=("仓管员",), education="初中"),
+    ]
+    return posts, resumes
+
+
+def _pairs_by_batch(index, resumes):
+    """(post row, résumé position) → (score, text) as the nightly refresh ranks them."""
+    pairs = {}
+    for i, (rows, scores, texts) in enumerate(index.rank_rows(resumes, top=len(index))):
+        for row, score, text in zip(rows, scores, texts, strict=True):
+            pairs[int(row), i] = (score, text)
+    return pairs
+
+
+def test_post_direction_scores_equal_the_batch_ones():
+    posts, resumes = _random_docs(300, 400, seed=11)
+    odd_posts, odd_resumes = _odd_docs()
+    posts, resumes = posts + odd_posts, resumes + odd_resumes
+    index, by_post = JobIndex(posts), ResumeIndex(resumes)
+    batch = _pairs_by_batch(index, resumes)
+    ranked = {}
+    for row in range(len(posts)):
+        positions, scores, texts = by_post.rank_post(index, row)
+        # best first, ties by position
+        order = list(zip(-scores, positions, strict=True))
+        assert order == sorted(order)
+        for pos, score, text in zip(positions, scores, texts, strict=True):
+            ranked[row, int(pos)] = (score, text)
+    assert ranked.keys() == batch.keys()  # the same pairs score above 0 …
+    assert ranked == batch  # … with bit-identical scores and text similarity
+    for (row, pos), (score, text) in list(ranked.items())[::25]:
+        naive = score_pair_naive(resumes[pos], posts[row], text=float(text))
+        assert score == pytest.approx(naive.score, abs=1e-3)
+    # the odd cases took part: title similarity both ways, a neighbouring occupation
+    gardener = index.row("gardener")
+    assert {resumes[p].id for p in by_post.rank_post(index, gardener)[0]} >= {"gardener", "both"}
+    assert by_post.position("history") in by_post.rank_post(index, index.row("warehouse"))[0]
+
+
+def test_post_direction_top_k_is_the_head_of_the_full_ranking():
+    posts, resumes = _random_docs(50, 300, seed=5)
+    index, by_post = JobIndex(posts), ResumeIndex(resumes)
+    for row in range(0, 50, 7):
+        full = by_post.rank_post(index, row)
+        assert len(full[0]) > 10
+        head = by_post.rank_post(index, row, top=10)
+        for whole, part in zip(full, head, strict=True):
+            assert list(part) == list(whole[:10])
+        floor = float(full[1][len(full[1]) // 2])
+        above = by_post.rank_post(index, row, min_score=floor)
+        assert list(above[1]) == [s for s in full[1] if s > floor]
+
+
+def test_resume_index_brought_up_to_date_equals_a_fresh_build():
+    posts, resumes = _random_docs(200, 120, seed=7)
+    index = JobIndex(posts)
+    older = ResumeIndex(resumes)
+    older.rank_post(index, 0)  # memoises the weighting of the old rows
+    changed = [
+        ResumeDoc(
+            **{**resumes[3].__dict__, "desired_titles": ("园林绿化工",), "skills": ("修剪",)}
+        ),
+        ResumeDoc(id="new", city="石家庄市", desired_titles=("叉车工",), skills=("新词汇",)),
+    ]
+    newer = older.replace(changed, remove=[resumes[5].id, "not-there"])
+    kept = [r for r in resumes if r.id not in {resumes[3].id, resumes[5].id}] + changed
+    fresh = ResumeIndex(kept)
+    assert newer.ids == fresh.ids and len(newer) == len(resumes)
+    for row in range(len(posts)):
+        assert all(
+            np.array_equal(a, b)
+            for a, b in zip(newer.rank_post(index, row), fresh.rank_post(index, row), strict=True)
+        )
+    # the older index is untouched and still ranks its own résumés
+    assert older.position(resumes[5].id) is not None and older.position("new") is None
+    assert len(older.rank_post(index, 0)[0]) == len(ResumeIndex(resumes).rank_post(index, 0)[0])
