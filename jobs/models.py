@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from portal.search import search_vector_field
+from portal.search import ChineseJSONEncoder, search_vector_field
 
 
 class Employer(models.Model):
@@ -158,13 +158,21 @@ class Resume(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    desired_titles = models.JSONField(_("期望职位"), default=list, blank=True)
+    desired_titles = models.JSONField(
+        _("期望职位"), default=list, blank=True, encoder=ChineseJSONEncoder
+    )
     desired_city_codes = models.JSONField(_("期望城市"), default=list, blank=True)
     expected_pay = models.PositiveIntegerField(_("期望月薪（元）"), null=True, blank=True)
     employment_types = models.JSONField(_("期望用工形式"), default=list, blank=True)
-    skills = models.JSONField(_("技能"), default=list, blank=True)
-    certificates = models.JSONField(_("证书"), default=list, blank=True)
-    work_history = models.JSONField(_("工作经历"), default=list, blank=True)
+    skills = models.JSONField(
+        _("技能"), default=list, blank=True, encoder=ChineseJSONEncoder
+    )
+    certificates = models.JSONField(
+        _("证书"), default=list, blank=True, encoder=ChineseJSONEncoder
+    )
+    work_history = models.JSONField(
+        _("工作经历"), default=list, blank=True, encoder=ChineseJSONEncoder
+    )
     experience_years = models.PositiveSmallIntegerField(_("工作年限"), default=0)
     education = models.CharField(
         _("学历"), max_length=10, choices=Education.choices, default=Education.ANY
