@@ -87,3 +87,24 @@ class SmsCodeConfirmForm(forms.Form):
 
     def clean_code(self) -> str:
         return half_width(self.cleaned_data["code"])
+
+
+class ConsentGateForm(forms.Form):
+    """The consent gate (``accounts:consent``): the privacy policy is required; the separate
+    consent to processing the ID number is asked only with ``ask_id_number`` and stays
+    optional (PIPL art. 29: a sensitive item needs its own, free consent)."""
+
+    privacy_policy = forms.BooleanField(
+        label=_("我已阅读并同意《隐私政策》"),
+        error_messages={"required": _("请阅读并勾选同意《隐私政策》后继续使用。")},
+    )
+    id_number = forms.BooleanField(
+        label=_("我单独同意平台处理我的身份证号（敏感个人信息）"),
+        required=False,
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, ask_id_number: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not ask_id_number:
+            del self.fields["id_number"]

@@ -1,13 +1,18 @@
-"""Demo data for signing in: the people of the article signed up by SMS code, so their
-numbers are verified and the members agreed to the privacy policy; password sign-in then
-goes straight in (no phone verification SMS). Runs after accounts/demo.py; idempotent."""
+"""Demo data for signing in: the demo members signed up by SMS code, so their numbers are
+verified and they agreed to the privacy policy (the consent gate lets them through); password
+sign-in then goes straight in (no phone verification SMS). The members that
+``datahub.demo`` imports from a union roster never agreed online: the gate asks them.
+
+Runs last in ``seed_demo``, after every module that makes demo users; idempotent."""
 
 from __future__ import annotations
 
-from accounts.models import ConsentRecord
+from django.apps import apps
+
+from accounts.models import ConsentRecord, User
 from accounts.selectors.users import user_get_by_phone
 from accounts.services.auth import user_phone_mark_verified
-from accounts.services.privacy import consent_grant
+from accounts.services.privacy import consent_grant, current_policy_version
 
 # phone, member (signed up through the SMS code flow and agreed to the privacy policy)
 DEMO_SIGN_INS = [
@@ -20,6 +25,17 @@ DEMO_SIGN_INS = [
 ]
 
 
+def _members_signed_up_online():
+    """Non-staff accounts other than those a roster import created."""
+    members = User.objects.filter(is_staff=False, is_active=True, closed_at__isnull=True)
+    if apps.is_installed("datahub"):
+        from datahub.models import MemberChange
+
+        imported = MemberChange.objects.filter(kind=MemberChange.Kind.MEMBER_CREATED)
+        members = members.exclude(pk__in=imported.values("user_id"))
+    return members
+
+
 def seed(*, stdout) -> None:
     for phone, member in DEMO_SIGN_INS:
         user = user_get_by_phone(phone=phone)
@@ -30,6 +46,14 @@ def seed(*, stdout) -> None:
         if member:
             consent_grant(user=user, kind=ConsentRecord.Kind.PRIVACY_POLICY)
         stdout.write(f"  auth {phone}: number verified{', privacy consent' if member else ''}")
+    current = current_policy_version(ConsentRecord.Kind.PRIVACY_POLICY)
+    others = _members_signed_up_online().exclude(privacy_consent_version=current)
+    count = 0
+    for user in others.order_by("pk"):
+        user_phone_mark_verified(user=user)
+        consent_grant(user=user, kind=ConsentRecord.Kind.PRIVACY_POLICY)
+        count += 1
+    stdout.write(f"  auth: {count} more demo members signed up by SMS code (privacy consent)")
     stdout.write(
         "  auth: members may also sign in at /auth/code/ — the code is printed to the log "
         "(console SMS backend)"

@@ -1,5 +1,5 @@
-"""Session lifetime, the staff two-factor gate of the admin, and allauth's rate limits
-answered in Chinese.
+"""Session lifetime, the staff two-factor gate of the admin, the members' consent gate
+(PIPL), and allauth's rate limits answered in Chinese.
 
 All sit after AuthenticationMiddleware and MessageMiddleware (see MIDDLEWARE).
 """
@@ -20,9 +20,9 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.cache import cache
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
-from django.urls import Resolver404, resolve, reverse
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -150,6 +150,77 @@ class StaffMfaMiddleware:
             messages.info(request, _("请输入身份验证器中的6位动态码，完成两步验证后进入管理后台。"))
             return redirect(f"{reverse('mfa_reauthenticate')}?{next_query}")
         return None
+
+
+#: Pages a member who has not agreed to the current privacy policy may still open: the gate's
+#: own page and the policy, signing out, and the PIPL rights (see, download and delete one's
+#: data, close the account), which must never depend on agreeing.
+CONSENT_EXEMPT_URLS = (
+    "accounts:consent",
+    "accounts:privacy_policy",
+    "accounts:me_privacy",
+    "accounts:me_data_export",
+    "me-export",
+    "account_logout",
+    "healthz",
+    "large_text_toggle",
+)
+#: Path prefixes outside the gate: files, and Django's language switch should it be added.
+CONSENT_EXEMPT_PREFIXES = ("/i18n/",)
+
+
+def _consent_exempt(request: HttpRequest) -> bool:
+    path = request.path
+    prefixes = [*CONSENT_EXEMPT_PREFIXES, settings.STATIC_URL, settings.MEDIA_URL]
+    if any(prefix and path.startswith(prefix) for prefix in prefixes):
+        return True
+    for name in CONSENT_EXEMPT_URLS:
+        try:
+            if path == reverse(name):
+                return True
+        except NoReverseMatch:
+            continue
+    return False
+
+
+class ConsentGateMiddleware:
+    """Signed-in members (not staff) who have not agreed to the current privacy policy —
+    imported from a union roster, or agreed to an older version, or withdrew — are sent to
+    ``accounts:consent`` (with the page they asked for as ``next``); the API answers 403 with
+    a Chinese ``detail``. The check reads ``User.privacy_consent_version`` from the user the
+    session already loaded: no query on an ordinary request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not user.is_staff
+            and user.privacy_consent_version != settings.PORTAL_CONSENT_VERSIONS["privacy_policy"]
+            and not _consent_exempt(request)
+        ):
+            return self._refuse(request)
+        return self.get_response(request)
+
+    def _refuse(self, request: HttpRequest) -> HttpResponse:
+        consent_url = reverse("accounts:consent")
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {
+                    "detail": _("请先阅读并同意最新版《隐私政策》，再使用本服务。"),
+                    "code": "consent_required",
+                    "consent_url": consent_url,
+                },
+                status=403,
+            )
+        if request.method in ("GET", "HEAD"):
+            consent_url = f"{consent_url}?{urlencode({'next': request.get_full_path()})}"
+        if getattr(request, "htmx", False):
+            return HttpResponseClientRedirect(consent_url)
+        return redirect(consent_url)
 
 
 #: allauth views that answer a rate limit with its bare 429 page → the limit (action) they

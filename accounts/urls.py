@@ -1,6 +1,7 @@
 from django.urls import path
 
 from accounts.views import auth as auth_views
+from accounts.views import consent as consent_views
 from accounts.views import identity as identity_views
 from accounts.views import me
 from accounts.views import membership as membership_views
@@ -44,6 +45,8 @@ urlpatterns = [
     path("me/", me.me_home, name="me"),
     path("me/privacy/", me.me_privacy, name="me_privacy"),
     path("me/privacy/export/", me.me_data_export, name="me_data_export"),
+    # the consent gate (accounts.middleware.ConsentGateMiddleware) sends members here
+    path("me/consent/", consent_views.consent_required, name="consent"),
     path("me/notices/", me.me_notices, name="notices"),
     path("me/notices/read/", me.me_notices_read, name="notices_read"),
 ]

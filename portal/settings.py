@@ -103,6 +103,8 @@ MIDDLEWARE = [
     # after authentication and messages: end idle/old sessions, then gate the admin (MFA).
     "accounts.middleware.SessionTimeoutMiddleware",
     "accounts.middleware.StaffMfaMiddleware",
+    # members who have not agreed to the current privacy policy agree first (PIPL; no query).
+    "accounts.middleware.ConsentGateMiddleware",
     # allauth's rate limits as a Chinese 429, never a 500; outside axes, whose lockout it keeps.
     "accounts.middleware.SignInRateLimitMiddleware",
     # axes must be last: it turns a locked-out login into its lockout response.

@@ -55,6 +55,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text=_("账号注销后个人信息已匿名化，统计数据保留。"),
     )
+    # Denormalised from the active privacy-policy ConsentRecord so the consent gate
+    # (accounts.middleware.ConsentGateMiddleware) costs no query: written only by
+    # accounts.services.privacy. db_default lets raw inserts (roster imports) leave it empty.
+    privacy_consent_version = models.CharField(
+        _("已同意的隐私政策版本"),
+        max_length=20,
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+    )
 
     objects = UserManager()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
@@ -17,7 +18,7 @@ from accounts.models import (
     TransferRequest,
     User,
 )
-from accounts.services.privacy import current_policy_version
+from accounts.services.privacy import current_policy_version, user_holds_id_number
 
 Exporter = Callable[[User], Any]
 
@@ -39,6 +40,44 @@ def consent_is_current(*, user: Any, kind: str) -> bool:
     return ConsentRecord.objects.filter(
         user=user, kind=kind, version=current_policy_version(kind), withdrawn_at__isnull=True
     ).exists()
+
+
+@dataclass(frozen=True)
+class ConsentGateState:
+    """What the consent gate's page asks ``user``; ``reason`` is "updated" (agreed to an
+    older version), "withdrawn" (withdrew the current one), "roster" (never agreed online:
+    the union entered them from its roster) or "first" (none of these)."""
+
+    policy_version: str
+    needs_privacy_consent: bool
+    reason: str
+    ask_id_number: bool
+
+
+def consent_gate_state(*, user: Any) -> ConsentGateState:
+    policy = ConsentRecord.Kind.PRIVACY_POLICY
+    current = current_policy_version(policy)
+    records = list(
+        ConsentRecord.objects.filter(user=user, kind=policy).values_list("version", "withdrawn_at")
+    )
+    agreed = any(version == current and withdrawn is None for version, withdrawn in records)
+    if any(version == current for version, _withdrawn in records):
+        reason = "withdrawn"
+    elif records:
+        reason = "updated"
+    elif DigitalIdentity.objects.filter(user=user).exists():
+        reason = "roster"
+    else:
+        reason = "first"
+    ask_id_number = user_holds_id_number(user=user) and not consent_is_current(
+        user=user, kind=ConsentRecord.Kind.ID_NUMBER
+    )
+    return ConsentGateState(
+        policy_version=current,
+        needs_privacy_consent=not agreed,
+        reason=reason,
+        ask_id_number=ask_id_number,
+    )
 
 
 def _iso(value) -> str | None:

@@ -96,6 +96,8 @@ def account_close(*, user: User, request: HttpRequest | None = None) -> User:
     user.is_superuser = False
     user.closed_at = now
     user.phone_verified_at = None
+    # Mirrors the consents withdrawn above (accounts.services.privacy keeps it otherwise).
+    user.privacy_consent_version = ""
     user.set_unusable_password()
     user.save(
         update_fields=[
@@ -107,6 +109,7 @@ def account_close(*, user: User, request: HttpRequest | None = None) -> User:
             "is_superuser",
             "closed_at",
             "phone_verified_at",
+            "privacy_consent_version",
             "password",
         ]
     )

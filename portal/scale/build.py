@@ -28,6 +28,7 @@ from stdnum.cn import ric
 
 from accounts.crypto import id_number_encrypt, id_number_hash, id_number_mask
 from accounts.models import (
+    ConsentRecord,
     DigitalIdentity,
     Membership,
     MembershipEvent,
@@ -37,6 +38,7 @@ from accounts.models import (
     User,
 )
 from accounts.services.identity import member_id_for_sequence
+from accounts.services.privacy import current_policy_version
 from portal.scale import words
 from portal.scale.copy import copy_rows, next_id, reset_sequences
 from portal.search import search_document
@@ -59,7 +61,9 @@ USER_COLUMNS = [
     "is_active",
     "date_joined",
     "phone_verified_at",
+    "privacy_consent_version",
 ]
+CONSENT_COLUMNS = ["id", "user_id", "kind", "version", "granted_at"]
 
 BASE = {
     "members": 530_000,
@@ -303,6 +307,10 @@ class Builder:
             people.names.append(self.name())
         prefix = MEMBER_PHONE_PREFIX
         start_seq = self._phone_start(prefix)
+        # Members signed up by SMS code, agreeing to the privacy policy (the consent gate
+        # lets them through): the version on the user row and its ConsentRecord.
+        policy = ConsentRecord.Kind.PRIVACY_POLICY
+        version = current_policy_version(policy)
         rows = (
             (
                 pk,
@@ -314,6 +322,7 @@ class Builder:
                 True,
                 people.joined[i],
                 people.joined[i],
+                version,
             )
             for i, pk in enumerate(people.ids)
         )
@@ -324,6 +333,13 @@ class Builder:
         )
         reset_sequences(User)
         self.note("members", written)
+        first_consent = next_id(ConsentRecord)
+        consents = (
+            (first_consent + i, pk, policy, version, people.joined[i])
+            for i, pk in enumerate(people.ids)
+        )
+        copy_rows(ConsentRecord, CONSENT_COLUMNS, consents)
+        reset_sequences(ConsentRecord)
         return people
 
     def _phone_start(self, prefix: str) -> int:
@@ -346,6 +362,8 @@ class Builder:
             taken = set(DigitalIdentity.objects.values_list("id_number_hash", flat=True))
             province = self.load_province()
             codes = province.code_of
+            # 实名认证 asks a separate consent to the ID number (identity_verify records it).
+            id_consents: list[tuple[int, dt.datetime]] = []
 
             def identity_rows() -> Iterator[tuple]:
                 pk = first
@@ -360,6 +378,8 @@ class Builder:
                         continue
                     taken.add(digest)
                     cipher, key_id = id_number_encrypt(number)
+                    verified_at = people.joined[i] + dt.timedelta(minutes=rng.randint(1, 600))
+                    id_consents.append((user_id, verified_at))
                     yield (
                         pk,
                         user_id,
@@ -370,7 +390,7 @@ class Builder:
                         id_number_mask(number),
                         key_id,
                         birth,
-                        people.joined[i] + dt.timedelta(minutes=rng.randint(1, 600)),
+                        verified_at,
                     )
                     pk += 1
 
@@ -392,6 +412,18 @@ class Builder:
             )
             reset_sequences(DigitalIdentity)
             self.note("digital identities", written)
+            kind = ConsentRecord.Kind.ID_NUMBER
+            version = current_policy_version(kind)
+            first_consent = next_id(ConsentRecord)
+            copy_rows(
+                ConsentRecord,
+                CONSENT_COLUMNS,
+                (
+                    (first_consent + n, user_id, kind, version, at)
+                    for n, (user_id, at) in enumerate(id_consents)
+                ),
+            )
+            reset_sequences(ConsentRecord)
 
         # 入会: 94 % belong to a union of their county; new-form workers to the joint union.
         first_m = next_id(Membership)
@@ -472,7 +504,7 @@ class Builder:
                 users.append(
                     (pk, f"{STAFF_PHONE_PREFIX}{start_seq + len(users):08d}",
                      f"{self.name()}（{city.short_name}12351{suffix}{k + 1}）", self.password,
-                     True, False, True, self.start, self.start)
+                     True, False, True, self.start, self.start, "")
                 )  # fmt: skip
                 roles.append((first_role + len(roles), pk, role, city.pk, self.start))
                 team.append((first_team + len(team), pk, city.pk, [], True))

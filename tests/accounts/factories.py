@@ -3,8 +3,9 @@ right; use ``union_tree`` (tests/conftest.py) for a ready-made tree."""
 
 import factory
 
-from accounts.models import Membership, RoleAssignment, UnionOrganization, User
+from accounts.models import ConsentRecord, Membership, RoleAssignment, UnionOrganization, User
 from accounts.models.membership import EmploymentForm
+from accounts.services.privacy import consent_grant
 from accounts.services.unions import union_organization_create
 from regions.models import Region
 
@@ -17,6 +18,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     phone = factory.Sequence(lambda n: f"137{n:08d}")
     display_name = factory.Faker("name", locale="zh_CN")
     password = factory.PostGenerationMethodCall("set_password", "Test-password-2026")
+
+    @factory.post_generation
+    def consented(self, create, extracted, **kwargs):
+        """Agreed to the current privacy policy, as everyone signing up does; pass
+        ``consented=False`` for a member imported from a union roster (the consent gate)."""
+        if create and extracted is not False:
+            consent_grant(user=self, kind=ConsentRecord.Kind.PRIVACY_POLICY)
 
     @classmethod
     def _after_postgeneration(cls, instance, create, results=None):

@@ -166,7 +166,7 @@ def test_identity_form_errors_in_chinese(client, db, data, message):
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not DigitalIdentity.objects.filter(user=user).exists()
-    assert not ConsentRecord.objects.filter(user=user).exists()
+    assert not ConsentRecord.objects.filter(user=user, kind="id_number").exists()
 
 
 def test_identity_form_duplicate(client, holder):

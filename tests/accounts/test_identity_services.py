@@ -146,7 +146,7 @@ def test_verify_requires_separate_consent_and_saves_nothing(db):
         identity_verify(user=user, real_name="王伟", id_number=make_id_number(), consent=False)
     assert "单独同意" in str(exc_info.value.message_dict["consent"])
     assert not DigitalIdentity.objects.filter(user=user).exists()
-    assert not ConsentRecord.objects.filter(user=user).exists()
+    assert not ConsentRecord.objects.filter(user=user, kind="id_number").exists()
 
 
 def test_verify_reports_every_bad_field(db):
@@ -166,7 +166,7 @@ def test_duplicate_number_refused(db):
         identity_verify(user=other, real_name="李建军", id_number=full_width, consent=True)
     assert exc_info.value.message_dict["id_number"] == ["该身份证号已被其他账号认证。"]
     assert not DigitalIdentity.objects.filter(user=other).exists()
-    assert not ConsentRecord.objects.filter(user=other).exists()
+    assert not ConsentRecord.objects.filter(user=other, kind="id_number").exists()
 
 
 def test_second_verification_refused(db):

@@ -35,12 +35,14 @@ def test_demo_employer_signs_in_and_works_its_pages(
     import re
 
     from accounts import demo as accounts_demo
+    from accounts import demo_auth
     from accounts.models import User
     from jobs import demo
 
     accounts_demo.seed(stdout=io.StringIO())
     with django_capture_on_commit_callbacks(execute=True):
         demo.seed(stdout=io.StringIO())
+    demo_auth.seed(stdout=io.StringIO())  # last in seed_demo: the members' privacy consent
     manager = User.objects.get(phone="13900000005")
     assert manager.check_password(accounts_demo.DEMO_PASSWORD)
     assert manager.phone_verified_at is not None

@@ -178,6 +178,7 @@ RULES: dict[str, Rule] = {
     "accounts:me": R("login"),
     "accounts:me_privacy": R("login"),
     "accounts:me_data_export": R("login"),
+    "accounts:consent": R("login"),
     "accounts:notices": R("login"),
     "accounts:notices_read": R("login"),
     # --- learning ---
