@@ -23,12 +23,18 @@ from activities.models import (
     CampaignQuota,
     Claim,
     MallItem,
+    MallItemQuota,
     Order,
     PointsEntry,
     Signup,
 )
-from activities.services.campaigns import campaign_quota_rows_check
 from activities.services.catalog import managed_item_save
+from activities.services.quotas import (
+    CAMPAIGN_QUOTAS,
+    MALL_ITEM_QUOTAS,
+    QuotaKind,
+    regional_quota_rows_check,
+)
 from regions.models import Region
 
 
@@ -98,8 +104,20 @@ def _scoped_regions(user) -> models.QuerySet:
 
 
 class QuotaFormSet(forms.BaseInlineFormSet):
-    """Checks the whole set of quotas (nesting, within the campaign's region and total)
-    with the service's own check, so bad input comes back as a form error."""
+    """Checks the whole set of regional quotas (nesting, within the owner's region and
+    total) with the service's own check, so bad input comes back as a form error."""
+
+    quota_kind: QuotaKind
+
+    def rows(self) -> list[tuple[Region, int]]:
+        return [
+            (form.cleaned_data["region"], form.cleaned_data["quota"])
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("region") is not None
+            and form.cleaned_data.get("quota") is not None
+        ]
 
     def clean(self):
         super().clean()
@@ -110,39 +128,35 @@ class QuotaFormSet(forms.BaseInlineFormSet):
             quota = form.cleaned_data.get("quota") if kept else None
             if not form.instance.pk or quota is None:
                 continue
-            # The instance already holds the typed quota; what was claimed is the saved
+            # The instance already holds the typed quota; what was taken is the saved
             # quota minus the (read-only) stock left.
             claimed = form.initial["quota"] - form.instance.stock
             if quota < claimed:
                 raise forms.ValidationError(
-                    gettext("%(region)s已领取 %(claimed)s 份，配额不能少于已领取数量。")
+                    str(self.quota_kind.below_taken)
                     % {"region": form.cleaned_data["region"].name, "claimed": claimed}
                 )
-        rows = [
-            (form.cleaned_data["region"], form.cleaned_data["quota"])
-            for form in self.forms
-            if form.cleaned_data
-            and not form.cleaned_data.get("DELETE")
-            and form.cleaned_data.get("region") is not None
-            and form.cleaned_data.get("quota") is not None
-        ]
         try:
-            campaign_quota_rows_check(campaign=self.instance, rows=rows)
+            regional_quota_rows_check(kind=self.quota_kind, owner=self.instance, rows=self.rows())
         except ValidationError as error:
             raise forms.ValidationError(error.messages) from None
 
 
-class CampaignQuotaInline(TabularInline):
-    """Regional quotas: staff set the cap; what is claimed and left is shown, never
-    typed (only claims move it)."""
+class CampaignQuotaFormSet(QuotaFormSet):
+    quota_kind = CAMPAIGN_QUOTAS
 
-    model = CampaignQuota
-    formset = QuotaFormSet
+
+class MallItemQuotaFormSet(QuotaFormSet):
+    quota_kind = MALL_ITEM_QUOTAS
+
+
+class _QuotaInline(TabularInline):
+    """Regional quotas: staff set the cap; what is taken and left is shown, never typed
+    (only claims and orders move it)."""
+
     extra = 0
     fields = ["region", "quota", "claimed_display", "stock"]
     readonly_fields = ["claimed_display", "stock"]
-    verbose_name = _("地区配额")
-    verbose_name_plural = _("地区配额（如：廊坊市300份，其中三河市100份）")
 
     def _may(self, request, obj=None) -> bool:
         if obj is not None and obj.region_id is not None:
@@ -164,18 +178,58 @@ class CampaignQuotaInline(TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("region")
 
-    @admin.display(description=_("已领取"))
-    def claimed_display(self, obj):
-        return obj.claimed if obj.pk else "—"
-
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "region":
             kwargs["queryset"] = _scoped_regions(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class CampaignQuotaInline(_QuotaInline):
+    model = CampaignQuota
+    formset = CampaignQuotaFormSet
+    verbose_name = _("地区配额")
+    verbose_name_plural = _("地区配额（如：廊坊市300份，其中三河市100份）")
+
+    @admin.display(description=_("已领取"))
+    def claimed_display(self, obj):
+        return obj.claimed if obj.pk else "—"
+
+
+class MallItemQuotaInline(_QuotaInline):
+    model = MallItemQuota
+    formset = MallItemQuotaFormSet
+    verbose_name = _("地区库存")
+    verbose_name_plural = _("地区库存（如：石家庄市200件，唐山市150件；商品库存为全省总数）")
+
+    @admin.display(description=_("已兑换"))
+    def claimed_display(self, obj):
+        return obj.claimed if obj.pk else "—"
+
+
+class _QuotaOwnerAdmin(_ScopedAdmin):
+    """An owner of regional quotas: the inline's whole set is saved through the service,
+    which moves each region's remaining stock by the change of its quota in SQL."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("quotas__region")
+
+    def _quota_summary(self, obj) -> str:
+        quotas = sorted(obj.quotas.all(), key=lambda q: q.region.path)
+        return "；".join(f"{q.region.name} {q.claimed}/{q.quota}" for q in quotas) or "—"
+
+    def save_formset(self, request, form, formset, change):
+        if not isinstance(formset, QuotaFormSet):
+            return super().save_formset(request, form, formset, change)
+        # One write path: the same service any other caller uses.
+        services.regional_quotas_set(
+            kind=formset.quota_kind, owner=form.instance, quotas=formset.rows(), actor=request.user
+        )
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        return None
+
+
 @admin.register(Campaign)
-class CampaignAdmin(_ScopedAdmin):
+class CampaignAdmin(_QuotaOwnerAdmin):
     list_display = [
         "title",
         "kind",
@@ -192,29 +246,9 @@ class CampaignAdmin(_ScopedAdmin):
     exclude = ["stock"]
     inlines = [CampaignQuotaInline]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("quotas__region")
-
     @admin.display(description=_("各地区 已领/配额"))
     def quota_summary(self, obj):
-        quotas = sorted(obj.quotas.all(), key=lambda q: q.region.path)
-        return "；".join(f"{q.region.name} {q.claimed}/{q.quota}" for q in quotas) or "—"
-
-    def save_formset(self, request, form, formset, change):
-        if formset.model is not CampaignQuota:
-            return super().save_formset(request, form, formset, change)
-        # One write path: the whole set goes through the service, which moves each
-        # region's remaining stock by the change of its quota in SQL.
-        rows = [
-            (f.cleaned_data["region"], f.cleaned_data["quota"])
-            for f in formset.forms
-            if f.cleaned_data
-            and not f.cleaned_data.get("DELETE")
-            and f.cleaned_data.get("region") is not None
-        ]
-        services.campaign_quotas_set(campaign=form.instance, quotas=rows, actor=request.user)
-        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-        return None
+        return self._quota_summary(obj)
 
     def get_readonly_fields(self, request, obj=None):
         # Stock moves only through claims once the campaign exists.
@@ -255,9 +289,14 @@ class SignupAdmin(_ScopedAdmin):
 
 
 @admin.register(MallItem)
-class MallItemAdmin(_ScopedAdmin):
-    list_display = ["title", "points_price", "stock", "region", "active"]
+class MallItemAdmin(_QuotaOwnerAdmin):
+    list_display = ["title", "points_price", "stock", "quota_summary", "region", "active"]
     list_filter = ["active"]
+    inlines = [MallItemQuotaInline]
+
+    @admin.display(description=_("各地区 已兑/配额"))
+    def quota_summary(self, obj):
+        return self._quota_summary(obj)
 
 
 @admin.register(Order)

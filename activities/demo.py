@@ -13,7 +13,12 @@ from accounts.models.membership import EmploymentForm
 from accounts.selectors.users import user_get_by_phone
 from accounts.services.wallet import credential_issue
 from activities.models import Activity, Campaign, Claim, MallItem, PointsEntry, Signup
-from activities.services import activity_signup, campaign_quotas_set, points_credit
+from activities.services import (
+    activity_signup,
+    campaign_quotas_set,
+    mall_item_quotas_set,
+    points_credit,
+)
 from activities.services.campaigns import CLAIM_SOURCE
 from regions.models import Region
 
@@ -91,6 +96,24 @@ def _quotas(warm: Campaign, stdout) -> None:
         actor=editor,
     )
     stdout.write("  regional quotas: " + "，".join(f"{q.region.name} {q.quota}" for q in quotas))
+
+
+# One mall item shared out by region; the rest of the province draws on what is left.
+MALL_QUOTA_ITEM = "职工之家定制保温杯"
+MALL_QUOTAS = [("130100", 80), ("131000", 60)]  # 石家庄市, 廊坊市
+
+
+def _mall_quotas(stdout) -> None:
+    item = MallItem.objects.filter(title=MALL_QUOTA_ITEM).first()
+    admin = user_get_by_phone(phone="13900000001")  # 省总工会管理员
+    if item is None or admin is None or item.quotas.exists():
+        return
+    quotas = mall_item_quotas_set(
+        item=item, quotas=[(_region(code), quota) for code, quota in MALL_QUOTAS], actor=admin
+    )
+    stdout.write(
+        f"  {item.title} by region: " + "，".join(f"{q.region.name} {q.quota}" for q in quotas)
+    )
 
 
 # Holiday points that lapse at the end of this year (the usual rule: end of next year).
@@ -288,6 +311,7 @@ def seed(*, stdout) -> None:
             },
         )
     stdout.write(f"  mall items: {MallItem.objects.count()}")
+    _mall_quotas(stdout)
     zhang = user_get_by_phone(phone="13800000004")
     if zhang is not None:
         stdout.write(

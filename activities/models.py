@@ -50,6 +50,15 @@ class PointsAccount(models.Model):
     )
     balance = models.IntegerField(_("积分余额"), default=0)
     updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
+    # The expiry job's watermark: with the ledger replayed up to row ``expiry_checked_entry_id``
+    # nothing due by ``expiry_checked_at`` was left. The nightly walk skips the member until
+    # a later expiry date passes or a refund (which can give back expired points) follows.
+    expiry_checked_at = models.DateTimeField(
+        _("过期检查截至"), null=True, blank=True, editable=False
+    )
+    expiry_checked_entry_id = models.BigIntegerField(
+        _("过期检查至流水"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("积分账户")
@@ -129,6 +138,70 @@ class PointsEntry(models.Model):
         return f"{self.amount:+d} {self.reason}"
 
 
+class PointsExpiryRun(models.Model):
+    """One day's walk of the points-expiry job over the members, in batches by user id.
+
+    ``cursor`` is the last user id whose batch committed (in the same transaction as that
+    batch's expiry rows), so an interrupted run resumes after it with the same ``cutoff``.
+    """
+
+    day = models.DateField(_("日期"), unique=True)
+    cutoff = models.DateTimeField(_("过期截止时刻"))
+    cursor = models.BigIntegerField(_("已处理至会员ID"), default=0)
+    members_checked = models.PositiveIntegerField(_("已核算会员数"), default=0)
+    rows_written = models.PositiveIntegerField(_("写入过期流水数"), default=0)
+    started_at = models.DateTimeField(_("开始时间"), default=timezone.now)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("积分过期批处理")
+        verbose_name_plural = _("积分过期批处理")
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} · {self.cursor}"
+
+
+# --- regional quotas -------------------------------------------------------------------------
+
+
+class RegionalQuota(models.Model):
+    """A regional cap on a limited stock ("廊坊 300, of which 三河 100"): members whose union
+    lies in ``region``'s subtree never take more than ``quota``. Quotas nest: taking one
+    takes from every quota covering the member's region, then from the owner's own stock,
+    each by a conditional ``UPDATE … WHERE stock > 0`` (``activities.services.quotas``)."""
+
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("地区"), on_delete=models.PROTECT, related_name="+"
+    )
+    quota = models.PositiveIntegerField(_("分配数量"))
+    stock = models.IntegerField(_("剩余数量"))
+
+    class Meta:
+        abstract = True
+
+    @property
+    def claimed(self) -> int:
+        return self.quota - self.stock
+
+
+def _quota_constraints(*, owner: str, prefix: str) -> list[models.BaseConstraint]:
+    return [
+        models.UniqueConstraint(
+            fields=[owner, "region"],
+            name=f"{prefix}_once_per_region",
+            violation_error_message=_("同一地区只能设置一个配额。"),
+        ),
+        models.CheckConstraint(
+            condition=models.Q(stock__gte=0), name=f"{prefix}_stock_not_negative"
+        ),
+        models.CheckConstraint(
+            condition=models.Q(stock__lte=models.F("quota")),
+            name=f"{prefix}_stock_within_quota",
+        ),
+    ]
+
+
 # --- welcome packs --------------------------------------------------------------------------
 
 
@@ -175,46 +248,22 @@ class Campaign(Eligibility):
         return self.published and self.starts_at <= now < self.ends_at
 
 
-class CampaignQuota(models.Model):
-    """A regional cap on a campaign's stock ("廊坊 300, of which 三河 100"): claims by
-    members whose union lies in ``region``'s subtree never take more than ``quota``. Quotas
-    nest: a claim takes one from every quota covering the member's region and from the
-    campaign total, each by a conditional ``UPDATE … WHERE stock > 0``."""
+class CampaignQuota(RegionalQuota):
+    """A campaign's regional quota; a claim takes one from every quota covering the
+    member's region and from the campaign total."""
 
     campaign = models.ForeignKey(
         Campaign, verbose_name=_("福利活动"), on_delete=models.CASCADE, related_name="quotas"
     )
-    region = models.ForeignKey(
-        "regions.Region", verbose_name=_("地区"), on_delete=models.PROTECT, related_name="+"
-    )
-    quota = models.PositiveIntegerField(_("分配数量"))
-    stock = models.IntegerField(_("剩余数量"))
 
     class Meta:
         verbose_name = _("地区配额")
         verbose_name_plural = _("地区配额")
         ordering = ["campaign_id", "region__path"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["campaign", "region"],
-                name="activities_quota_once_per_region",
-                violation_error_message=_("同一地区只能设置一个配额。"),
-            ),
-            models.CheckConstraint(
-                condition=models.Q(stock__gte=0), name="activities_quota_stock_not_negative"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(stock__lte=models.F("quota")),
-                name="activities_quota_stock_within_quota",
-            ),
-        ]
+        constraints = _quota_constraints(owner="campaign", prefix="activities_quota")
 
     def __str__(self) -> str:
         return f"{self.campaign} · {self.region}"
-
-    @property
-    def claimed(self) -> int:
-        return self.quota - self.stock
 
 
 class Claim(models.Model):
@@ -385,6 +434,25 @@ class MallItem(Eligibility):
         return self.title
 
 
+class MallItemQuota(RegionalQuota):
+    """A mall item's stock for one region ("石家庄 200, 唐山 150"); the item's own stock
+    stays the province-wide total. An order takes one from every quota covering the
+    member's region and from the item."""
+
+    item = models.ForeignKey(
+        MallItem, verbose_name=_("商品"), on_delete=models.CASCADE, related_name="quotas"
+    )
+
+    class Meta:
+        verbose_name = _("地区库存")
+        verbose_name_plural = _("地区库存")
+        ordering = ["item_id", "region__path"]
+        constraints = _quota_constraints(owner="item", prefix="activities_mall_quota")
+
+    def __str__(self) -> str:
+        return f"{self.item} · {self.region}"
+
+
 class Order(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("待备货")
@@ -431,6 +499,11 @@ class Order(models.Model):
         related_name="+",
     )
     cancel_reason = models.CharField(_("取消原因"), max_length=200, blank=True)
+    # The regional stock the order took, given back exactly if it is cancelled (the
+    # member's union may have moved, or the quotas changed, since).
+    quotas = models.ManyToManyField(
+        MallItemQuota, verbose_name=_("占用的地区库存"), blank=True, related_name="orders"
+    )
 
     class Meta:
         verbose_name = _("兑换订单")

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
+from django.db import OperationalError
 
-from activities.services import points_credit, points_expire_due
+from activities.services import points_credit, points_expiry_run_continue, points_expiry_run_start
 from portal.outbox import outbox_enqueue
 
 
@@ -43,15 +44,29 @@ def points_credit_later(
     )
 
 
+#: Seconds of batches one task runs before handing the rest of the walk to a fresh task
+#: (under the soft time limit, so a batch is never cut off midway by it).
+EXPIRE_POINTS_SLICE_SECONDS = 20 * 60
+
+
 @shared_task(
     name="activities.tasks.expire_points",
-    autoretry_for=(ConnectionError, TimeoutError),
+    autoretry_for=(ConnectionError, TimeoutError, OperationalError),
     retry_backoff=True,
-    max_retries=3,
-    soft_time_limit=1800,
-    time_limit=1900,
+    max_retries=5,
+    soft_time_limit=EXPIRE_POINTS_SLICE_SECONDS + 600,
+    time_limit=EXPIRE_POINTS_SLICE_SECONDS + 700,
 )
-def expire_points() -> int:
-    """Run by beat every night; idempotent (each member's ledger is replayed under the
-    account lock, so a second run writes nothing)."""
-    return points_expire_due()
+def expire_points(run_id: int | None = None) -> int:
+    """Run by beat every night: today's expiry run, walked from its stored cursor. After a
+    slice of time it enqueues itself for the rest; a retry, a crash or a second start the
+    same day resumes after the last committed batch and never writes a row twice. Returns
+    the rows this task wrote."""
+    if run_id is None:
+        run_id = points_expiry_run_start().pk
+    written, done = points_expiry_run_continue(
+        run_id=run_id, max_seconds=EXPIRE_POINTS_SLICE_SECONDS
+    )
+    if not done:
+        expire_points.apply_async(args=[run_id])
+    return written

@@ -173,6 +173,9 @@ def mall_index(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     balance = selectors.points_balance(user=request.user) if request.user.is_authenticated else None
+    regional = selectors.mall_item_regional_stock(user=request.user, items=page.object_list)
+    for item in page.object_list:
+        item.regional_stock = regional.get(item.pk)
     return render(
         request, "activities/mall_list.html", {"page": page, "balance": balance, "region": node}
     )
@@ -182,7 +185,9 @@ def mall_index(request: HttpRequest) -> HttpResponse:
 def mall_item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.mall_item_get_for_user(user=request.user, id=pk)
     balance = selectors.points_balance(user=request.user) if request.user.is_authenticated else None
-    return render(request, "activities/mall_item_detail.html", {"item": item, "balance": balance})
+    regional = selectors.mall_item_regional_stock(user=request.user, items=[item]).get(item.pk)
+    context = {"item": item, "balance": balance, "regional": regional}
+    return render(request, "activities/mall_item_detail.html", context)
 
 
 @login_required

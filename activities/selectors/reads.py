@@ -3,6 +3,8 @@ participation counts for the insights module."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -14,12 +16,14 @@ from django.utils import timezone
 
 from accounts.models import Credential
 from accounts.permissions import Action, region_scope_q, user_can
+from accounts.selectors.membership import membership_current
 from activities.models import (
     Activity,
     Campaign,
     CampaignQuota,
     Claim,
     MallItem,
+    MallItemQuota,
     Order,
     PointsEntry,
     Signup,
@@ -36,11 +40,13 @@ __all__ = [
     "claim_list_for_user",
     "mall_item_get_for_user",
     "mall_item_list",
+    "mall_item_regional_stock",
     "order_get_for_user",
     "order_list_for_user",
     "points_audit_allowed",
     "points_balance",
     "points_ledger",
+    "region_path_ancestors",
     "region_upcoming_activities",
     "region_upcoming_cached",
     "signup_for_user",
@@ -54,12 +60,18 @@ REGION_BLOCK_SECONDS = getattr(settings, "ACTIVITIES_REGION_BLOCK_SECONDS", 300)
 REGION_BLOCK_SIZE = 5
 
 
+def region_path_ancestors(path: str) -> list[str]:
+    """``path`` and the paths above it ("100000/130000/131000/" → itself, "100000/130000/",
+    "100000/"): the regions whose subtree holds it."""
+    return [path[: i + 1] for i, c in enumerate(path) if c == "/"]
+
+
 def _visible_q(region_path: str | None) -> Q:
     """Content for a region page or a member: that region, its ancestors (a provincial
     event reaches every city) and everything below it."""
     if not region_path:
         return Q()
-    ancestors = [region_path[: i + 1] for i, c in enumerate(region_path) if c == "/"]
+    ancestors = region_path_ancestors(region_path)
     return Q(region__path__startswith=region_path) | Q(region__path__in=ancestors)
 
 
@@ -182,6 +194,42 @@ def mall_item_get_for_user(*, user: Any, id: int) -> MallItem:
     if item is None:
         raise Http404
     return item
+
+
+@dataclass(frozen=True)
+class RegionalStock:
+    """What a member's region has left of an item: ``left`` is the least of the item's
+    stock and every regional quota covering the member; ``region`` names the deepest."""
+
+    region: str
+    left: int
+
+
+def mall_item_regional_stock(*, user: Any, items: Iterable[MallItem]) -> dict[int, RegionalStock]:
+    """For each of ``items`` with a regional quota covering the member's union region, the
+    stock left for that region, by item id. Items without one (or a visitor, or a member
+    without an active membership) are absent: the item's own stock is what counts. Two
+    queries whatever the number of items."""
+    items = list(items)
+    membership = membership_current(user=user) if items else None
+    if membership is None:
+        return {}
+    member_path = membership.organization.region.path
+    quotas = MallItemQuota.objects.select_related("region").filter(
+        item_id__in=[item.pk for item in items],
+        region__path__in=region_path_ancestors(member_path),
+    )
+    covering: dict[int, list[MallItemQuota]] = {}
+    for quota in quotas:
+        covering.setdefault(quota.item_id, []).append(quota)
+    stock = {}
+    for item in items:
+        mine = covering.get(item.pk)
+        if mine:
+            deepest = max(mine, key=lambda quota: len(quota.region.path))
+            left = min([item.stock, *(quota.stock for quota in mine)])
+            stock[item.pk] = RegionalStock(region=deepest.region.name, left=max(left, 0))
+    return stock
 
 
 def order_list_for_user(*, user: Any) -> QuerySet[Order]:

@@ -16,6 +16,12 @@ from accounts.services.wallet import credential_issue, credential_revoke
 from accounts.tokens import credential_token_verify
 from activities.models import Campaign, CampaignQuota, Claim
 from activities.services.eligibility import eligibility_check
+from activities.services.quotas import (
+    CAMPAIGN_QUOTAS,
+    regional_quota_rows_check,
+    regional_quota_take,
+    regional_quotas_set,
+)
 from portal.audit import audit_record
 from regions.models import Region
 
@@ -53,7 +59,7 @@ def campaign_claim(*, campaign_id: int, user: Any) -> Claim:
     if Claim.objects.filter(campaign_id=campaign.pk, user_id=user.pk).exists():
         raise ValidationError(_("您已领取过该福利。"))
     member_path = membership.organization.region.path if membership is not None else ""
-    _take_quota(campaign_id=campaign.pk, member_path=member_path)
+    regional_quota_take(kind=CAMPAIGN_QUOTAS, owner_id=campaign.pk, member_path=member_path)
     if not Campaign.objects.filter(pk=campaign.pk, stock__gt=0).update(stock=F("stock") - 1):
         raise ValidationError(_sold_out_message())
     try:
@@ -80,71 +86,10 @@ def campaign_claim(*, campaign_id: int, user: Any) -> Claim:
     return claim
 
 
-def _covering_quotas(*, campaign_id: int, member_path: str) -> list[CampaignQuota]:
-    """The quotas whose region subtree holds the member's union, deepest first."""
-    if not member_path:
-        return []
-    quotas = [
-        quota
-        for quota in CampaignQuota.objects.select_related("region").filter(campaign_id=campaign_id)
-        if member_path.startswith(quota.region.path)
-    ]
-    return sorted(quotas, key=lambda quota: len(quota.region.path), reverse=True)
-
-
-def _take_quota(*, campaign_id: int, member_path: str) -> None:
-    """Take one from every quota covering the member (the deepest and the ones above it)
-    in one conditional ``UPDATE … WHERE stock > 0``. When any of them is exhausted fewer
-    rows change, and the ``ValidationError`` rolls the others back with the transaction.
-    Rows are always updated before the campaign row, so concurrent claims lock in the
-    same order."""
-    covering = _covering_quotas(campaign_id=campaign_id, member_path=member_path)
-    if not covering:
-        return
-    taken = CampaignQuota.objects.filter(
-        pk__in=[quota.pk for quota in covering], stock__gt=0
-    ).update(stock=F("stock") - 1)
-    if taken != len(covering):
-        # Whichever covering quota ran out, members of the deepest region get no more.
-        raise ValidationError(_("%(region)s的名额已领完") % {"region": covering[0].region.name})
-
-
 def campaign_quota_rows_check(*, campaign: Campaign, rows: list[tuple[Region, int]]) -> None:
-    """Validate a campaign's complete set of regional quotas before it is written.
-
-    Each region lies in the campaign's region subtree and appears once; no quota exceeds
-    the campaign total nor the quota of a region above it. Raises ``ValidationError``
-    (Chinese) naming the first problem.
-    """
-    seen: dict[str, tuple[Region, int]] = {}
-    for region, quota in rows:
-        if campaign.region_id is not None and not region.path.startswith(campaign.region.path):
-            raise ValidationError(
-                _("%(region)s不在本活动的地区%(campaign)s范围内。")
-                % {"region": region.name, "campaign": campaign.region.name}
-            )
-        if region.path in seen:
-            raise ValidationError(_("同一地区只能设置一个配额。"))
-        if quota > (campaign.total_stock or 0):
-            raise ValidationError(
-                _("%(region)s的配额 %(quota)s 超过了总数量 %(total)s。")
-                % {"region": region.name, "quota": quota, "total": campaign.total_stock}
-            )
-        seen[region.path] = (region, quota)
-    for path, (region, quota) in seen.items():
-        parents = [p for p in seen if p != path and path.startswith(p)]
-        if parents:
-            parent, parent_quota = seen[max(parents, key=len)]
-            if quota > parent_quota:
-                raise ValidationError(
-                    _("%(region)s的配额 %(quota)s 超过了上级%(parent)s的配额 %(parent_quota)s。")
-                    % {
-                        "region": region.name,
-                        "quota": quota,
-                        "parent": parent.name,
-                        "parent_quota": parent_quota,
-                    }
-                )
+    """Validate a campaign's complete set of regional quotas before it is written (see
+    ``regional_quota_rows_check``): within the campaign's region and total, nested."""
+    regional_quota_rows_check(kind=CAMPAIGN_QUOTAS, owner=campaign, rows=rows)
 
 
 @transaction.atomic
@@ -159,36 +104,7 @@ def campaign_quotas_set(
     its region has already claimed is refused. A region left out loses its cap. Raises
     ``ValidationError`` (Chinese); nothing is written then.
     """
-    if not user_can(actor, Action.ACTIVITIES_MANAGE, region=campaign.region):
-        raise ValidationError(_("您无权在该地区管理活动和福利。"))
-    for _region, quota in quotas:
-        if not isinstance(quota, int) or isinstance(quota, bool) or quota < 0:
-            raise ValidationError(_("配额必须是不小于0的整数。"))
-    campaign_quota_rows_check(campaign=campaign, rows=quotas)
-    existing = {
-        q.region_id: q for q in CampaignQuota.objects.select_for_update().filter(campaign=campaign)
-    }
-    wanted = {region.pk: (region, quota) for region, quota in quotas}
-    CampaignQuota.objects.filter(
-        campaign=campaign, region_id__in=set(existing) - set(wanted)
-    ).delete()
-    for region_id, (region, quota) in wanted.items():
-        current = existing.get(region_id)
-        if current is None:
-            CampaignQuota.objects.create(campaign=campaign, region=region, quota=quota, stock=quota)
-            continue
-        if current.quota == quota:
-            continue
-        claimed = current.quota - current.stock
-        if quota < claimed:
-            raise ValidationError(
-                _("%(region)s已领取 %(claimed)s 份，配额不能少于已领取数量。")
-                % {"region": region.name, "claimed": claimed}
-            )
-        CampaignQuota.objects.filter(pk=current.pk).update(
-            quota=quota, stock=F("stock") + (quota - current.quota)
-        )
-    return list(CampaignQuota.objects.select_related("region").filter(campaign=campaign))
+    return regional_quotas_set(kind=CAMPAIGN_QUOTAS, owner=campaign, quotas=quotas, actor=actor)
 
 
 @transaction.atomic

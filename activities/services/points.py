@@ -9,19 +9,16 @@ twice, and the check constraint backs this up in the database.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities.models import PointsAccount, PointsEntry
-from activities.selectors.points import expiry_day, points_lots_for_user
 
 MAX_AMOUNT = 1_000_000
 
@@ -157,54 +154,3 @@ def points_reverse(*, entry: PointsEntry, reason: str) -> PointsEntry:
         idempotency_key=f"reverse:{entry.pk}",
         reverses=entry,
     )
-
-
-@transaction.atomic
-def points_expire_for_user(*, user_id: int, now: datetime | None = None) -> list[PointsEntry]:
-    """Write off the member's points whose expiry has passed: one new negative row per
-    expiry date (never an edit), for what is left of those earnings after spendings took
-    the earliest-lapsing points first (see ``activities.selectors.points``).
-
-    Idempotent: the ledger is replayed under the account lock, so a second run (or a
-    concurrent one) finds nothing left to expire; the key names the date and how many
-    expiry rows of that date came before. Never takes the balance below zero.
-    """
-    now = now or timezone.now()
-    user = get_user_model()(pk=user_id)
-    _locked_account(user)
-    due: dict[datetime, int] = defaultdict(int)
-    for lot in points_lots_for_user(user_id=user_id):
-        if lot.expires_at is not None and lot.expires_at <= now:
-            due[lot.expires_at] += lot.remaining
-    written = []
-    for moment, amount in sorted(due.items()):
-        day = expiry_day(moment)
-        earlier = PointsEntry.objects.filter(
-            user_id=user_id, source=PointsEntry.Source.EXPIRY, expires_at=moment
-        ).count()
-        written.append(
-            _append(
-                user=user,
-                amount=-amount,
-                reason=_("积分过期（有效期至%(day)s）") % {"day": day.strftime("%Y-%m-%d")},
-                source=PointsEntry.Source.EXPIRY,
-                idempotency_key=f"expire:{user_id}:{day:%Y%m%d}:{earlier}",
-                expires_at=moment,
-            )
-        )
-    return written
-
-
-def points_expire_due(*, now: datetime | None = None, limit: int = 5000) -> int:
-    """The nightly run: expire points for every member holding earnings whose date has
-    passed and a positive balance, each in its own transaction. Returns the rows written."""
-    now = now or timezone.now()
-    user_ids = (
-        PointsEntry.objects.filter(
-            amount__gt=0, expires_at__lte=now, user__points_account__balance__gt=0
-        )
-        .order_by()
-        .values_list("user_id", flat=True)
-        .distinct()[:limit]
-    )
-    return sum(len(points_expire_for_user(user_id=uid, now=now)) for uid in list(user_ids))

@@ -1,11 +1,11 @@
 import pytest
 
-from accounts.models import Credential, Role
+from accounts.models import Credential, Role, UnionOrganization
 from accounts.models.membership import EmploymentForm
 from accounts.services.roles import role_assign
 from accounts.tokens import credential_token_issue
 from regions.models import Region
-from tests.accounts.factories import StaffUserFactory, make_member, make_officer
+from tests.accounts.factories import StaffUserFactory, make_member, make_officer, make_union
 
 
 @pytest.fixture
@@ -40,6 +40,35 @@ def make_courier(union_tree, officer):
 def worker(union_tree, officer):
     """王伟: a full-time member in 石家庄."""
     return make_member(organization=union_tree["factory"], officer=officer)
+
+
+@pytest.fixture
+def make_in(union_tree, officer):
+    """A 新就业形态 member of a joint union in the given region (三河's exists; 长安区's
+    member belongs to the factory union there)."""
+    unions = {"131082": union_tree["joint"], "130102": union_tree["factory"]}
+
+    def make(code: str):
+        if code not in unions:
+            region = Region.objects.get(code=code)
+            unions[code] = make_union(
+                name=f"{region.name}新就业形态联合工会",
+                kind=UnionOrganization.Kind.JOINT,
+                region_code=code,
+                parent=union_tree["langfang" if code.startswith("1310") else "province"],
+            )
+        return make_member(
+            organization=unions[code], officer=officer, employment_form=EmploymentForm.NEW_FORM
+        )
+
+    return make
+
+
+@pytest.fixture
+def province_staff(regions):
+    staff = StaffUserFactory()
+    role_assign(user=staff, role=Role.REGION_EDITOR, region=Region.objects.get(code="130000"))
+    return staff
 
 
 @pytest.fixture

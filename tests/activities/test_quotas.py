@@ -4,39 +4,16 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from accounts.models import UnionOrganization
-from accounts.models.membership import EmploymentForm
 from activities.models import Campaign, CampaignQuota, Claim
 from activities.selectors import campaign_quota_report
 from activities.services import campaign_claim, campaign_quotas_set
 from regions.models import Region
-from tests.accounts.factories import make_member, make_union
 from tests.activities.factories import CampaignFactory
 from tests.activities.test_campaigns import _run_threads
 
 
 def _r(code: str) -> Region:
     return Region.objects.get(code=code)
-
-
-@pytest.fixture
-def make_in(union_tree, officer):
-    """A 新就业形态 member of a joint union in the given region (三河's exists)."""
-    unions = {"131082": union_tree["joint"]}
-
-    def make(code: str):
-        if code not in unions:
-            unions[code] = make_union(
-                name=f"{_r(code).name}新就业形态联合工会",
-                kind=UnionOrganization.Kind.JOINT,
-                region_code=code,
-                parent=union_tree["langfang"],
-            )
-        return make_member(
-            organization=unions[code], officer=officer, employment_form=EmploymentForm.NEW_FORM
-        )
-
-    return make
 
 
 def _stock(campaign) -> dict[str, int]:
