@@ -164,12 +164,8 @@ class Resume(models.Model):
     desired_city_codes = models.JSONField(_("期望城市"), default=list, blank=True)
     expected_pay = models.PositiveIntegerField(_("期望月薪（元）"), null=True, blank=True)
     employment_types = models.JSONField(_("期望用工形式"), default=list, blank=True)
-    skills = models.JSONField(
-        _("技能"), default=list, blank=True, encoder=ChineseJSONEncoder
-    )
-    certificates = models.JSONField(
-        _("证书"), default=list, blank=True, encoder=ChineseJSONEncoder
-    )
+    skills = models.JSONField(_("技能"), default=list, blank=True, encoder=ChineseJSONEncoder)
+    certificates = models.JSONField(_("证书"), default=list, blank=True, encoder=ChineseJSONEncoder)
     work_history = models.JSONField(
         _("工作经历"), default=list, blank=True, encoder=ChineseJSONEncoder
     )
