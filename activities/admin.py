@@ -29,6 +29,7 @@ from activities.models import (
     Signup,
 )
 from activities.services.catalog import managed_item_save
+from activities.services.mall import RESTOCK_MAX
 from activities.services.quotas import (
     CAMPAIGN_QUOTAS,
     MALL_ITEM_QUOTAS,
@@ -288,11 +289,48 @@ class SignupAdmin(_ScopedAdmin):
     list_select_related = ["activity", "user"]
 
 
+class MallItemForm(forms.ModelForm):
+    restock = forms.IntegerField(
+        label=_("补充库存"),
+        required=False,
+        min_value=1,
+        max_value=RESTOCK_MAX,
+        help_text=_("在当前库存上增加的件数；兑换会自动扣减库存，这里不必改动库存数。"),
+    )
+    # No Meta: the admin's form factory adds the model and the fields it shows.
+
+
 @admin.register(MallItem)
 class MallItemAdmin(_QuotaOwnerAdmin):
+    form = MallItemForm
     list_display = ["title", "points_price", "stock", "quota_summary", "region", "active"]
     list_filter = ["active"]
     inlines = [MallItemQuotaInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Once the item exists its stock moves by orders and by "补充库存", never by typing
+        # a number over what orders have taken since the page was opened.
+        return ["stock"] if obj is not None else []
+
+    def get_exclude(self, request, obj=None):
+        return ["restock"] if obj is None else []
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        add = form.cleaned_data.get("restock")
+        if change and add:
+            try:
+                services.mall_item_restock(item=obj, add=add, actor=request.user)
+            except ValidationError as error:
+                # The form has checked the count and the region scope: not expected.
+                self.message_user(request, "；".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    gettext("已补充 %(n)s 件，当前库存 %(stock)s。")
+                    % {"n": add, "stock": obj.stock},
+                    messages.SUCCESS,
+                )
 
     @admin.display(description=_("各地区 已兑/配额"))
     def quota_summary(self, obj):

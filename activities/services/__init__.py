@@ -20,6 +20,7 @@ from activities.services.expiry import (
 )
 from activities.services.mall import (
     mall_item_quotas_set,
+    mall_item_restock,
     mall_order_cancel,
     mall_order_mark_collected,
     mall_order_mark_ready,
@@ -40,6 +41,7 @@ __all__ = [
     "campaign_quotas_set",
     "campaign_voucher_redeem",
     "mall_item_quotas_set",
+    "mall_item_restock",
     "mall_order_cancel",
     "mall_order_mark_collected",
     "mall_order_mark_ready",

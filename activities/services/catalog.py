@@ -14,8 +14,9 @@ from activities.models import Activity, Campaign, MallItem
 Managed = TypeVar("Managed", Campaign, Activity, MallItem)
 
 # Fields that only claims and orders move: an edit form loaded a minute ago must never write
-# back an old stock over the decrements made since.
-_MOVED_BY_SERVICES = {Campaign: {"stock"}}
+# back an old stock over the decrements made since. Mall stock grows through
+# mall_item_restock (a relative increment) instead.
+_MOVED_BY_SERVICES = {Campaign: {"stock"}, MallItem: {"stock"}}
 
 
 @transaction.atomic

@@ -22,6 +22,24 @@ from activities.services.quotas import (
 )
 from regions.models import Region
 
+#: The most one restock may add (a typo of extra zeros should not flood the mall).
+RESTOCK_MAX = 100_000
+
+
+@transaction.atomic
+def mall_item_restock(*, item: MallItem, add: int, actor: Any) -> MallItem:
+    """Add ``add`` pieces to ``item``'s stock, relative to whatever it is now (orders may have
+    taken some since the staff member opened the page). Raises ``ValidationError``
+    (Chinese) for a count outside 1…RESTOCK_MAX or an actor without the item's region;
+    nothing is saved then. Returns the item with its new stock."""
+    if not user_can(actor, Action.ACTIVITIES_MANAGE, region=item.region):
+        raise ValidationError(_("您无权在该地区管理活动和福利。"))
+    if not 1 <= add <= RESTOCK_MAX:
+        raise ValidationError(_("补充数量须在 1 到 %(max)s 之间。") % {"max": f"{RESTOCK_MAX:,}"})
+    MallItem.objects.filter(pk=item.pk).update(stock=F("stock") + add)
+    item.refresh_from_db(fields=["stock"])
+    return item
+
 
 @transaction.atomic
 def mall_order_place(*, item_id: int, user: Any) -> Order:
