@@ -28,6 +28,20 @@ from accounts.oidc import (
     oidc_client_validate,
 )
 
+
+def client_credentials_message(client: Client, secret: str) -> str:
+    """The one-time message with a client's id and new secret (sign-in clients here, the
+    exchange's trusted systems in datahub's admin)."""
+    return format_html(
+        "{}<code>{}</code>　{}<code>{}</code>　{}",
+        gettext("客户端编号（client_id）："),
+        client.pk,
+        gettext("客户端密钥（client_secret）："),
+        secret,
+        gettext("密钥只显示这一次，请立即交给对方平台妥善保管。"),
+    )
+
+
 for model in (Client, Token):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
@@ -164,18 +178,7 @@ class ClientAdmin(ModelAdmin):
                 level=messages.SUCCESS,
             )
             return
-        self.message_user(
-            request,
-            format_html(
-                "{}<code>{}</code>　{}<code>{}</code>　{}",
-                gettext("客户端编号（client_id）："),
-                client.pk,
-                gettext("客户端密钥（client_secret）："),
-                secret,
-                gettext("密钥只显示这一次，请立即交给对方平台妥善保管。"),
-            ),
-            level=messages.WARNING,
-        )
+        self.message_user(request, client_credentials_message(client, secret), messages.WARNING)
 
     @action(description=_("重新生成客户端密钥"))
     def rotate_secret(self, request: HttpRequest, queryset: QuerySet[Client]) -> None:

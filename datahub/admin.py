@@ -13,12 +13,12 @@ from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 from unfold.decorators import action, display
 
 from accounts.oidc import oidc_client_secret_rotate
+from accounts.oidc_admin import client_credentials_message
 from accounts.permissions import Action, region_scope_q, user_can
 from datahub.models import ExchangeCallLog, ExchangeClient, MemberChange, RosterImport
 from datahub.services.exchange import (
@@ -207,18 +207,7 @@ class ExchangeClientAdmin(ModelAdmin):
         self._show_secret(request, client, secret)
 
     def _show_secret(self, request: HttpRequest, client: ExchangeClient, secret: str) -> None:
-        self.message_user(
-            request,
-            format_html(
-                "{}<code>{}</code>　{}<code>{}</code>　{}",
-                gettext("客户端编号（client_id）："),
-                client.pk,
-                gettext("客户端密钥（client_secret）："),
-                secret,
-                gettext("密钥只显示这一次，请立即交给对方系统妥善保管。"),
-            ),
-            level=messages.WARNING,
-        )
+        self.message_user(request, client_credentials_message(client, secret), messages.WARNING)
 
     @action(description=_("重新生成客户端密钥（旧密钥立即失效）"))
     def rotate_secret(self, request: HttpRequest, queryset) -> None:
