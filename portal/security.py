@@ -105,7 +105,10 @@ def _client_key(request: HttpRequest) -> str:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"u{user.pk}"
-    return f"ip{request.META.get('REMOTE_ADDR', '')}"
+    # Imported here: logging's configuration imports this module before the apps are ready.
+    from portal.audit import client_ip
+
+    return f"ip{client_ip(request) or ''}"
 
 
 def rate_limit_hit(*, request: HttpRequest, scope: str) -> int | None:
