@@ -26,11 +26,15 @@ def active_posts() -> QuerySet[JobPost]:
 def job_post_list(
     *,
     q: str = "",
-    region_path: str = "",
+    region_path: str | None = "",
     pay_at_least: int | None = None,
     employment_type: str = "",
 ) -> QuerySet[JobPost]:
+    """Active posts, filtered. ``region_path`` "" is everywhere; ``None`` is a place the
+    caller could not find (an unknown code): no posts."""
     posts = active_posts().select_related("employer", "region", "region__parent")
+    if region_path is None:
+        return posts.none()
     if region_path:
         # Ids, not a join on the path: the planner can then combine the region index with
         # the search index instead of reading every matching post of the province.

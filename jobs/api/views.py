@@ -39,11 +39,10 @@ class JobListApi(ListAPIView):
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
         node = region_tree().get(data["region"]) if data.get("region") else None
-        if data.get("region") and node is None:
-            return JobPost.objects.none()  # a place we do not know has no posts
         return selectors.job_post_list(
             q=data.get("q", ""),
-            region_path=node.path if node else "",
+            # An unknown place has no posts (None), no region given means everywhere ("").
+            region_path=node.path if node else (None if data.get("region") else ""),
             pay_at_least=data.get("pay"),
             employment_type=data.get("type", ""),
         )
