@@ -140,7 +140,7 @@ class AccountAdapter(DefaultAccountAdapter):
         # not find out after a minute of retries.
         from django.utils.translation import gettext
 
-        from portal.sms import SmsSendError, sms_send
+        from core.sms import SmsSendError, sms_send
 
         try:
             sms_send(

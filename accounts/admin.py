@@ -7,7 +7,7 @@ from unfold.forms import AdminPasswordChangeForm
 
 from accounts.forms import AdminUserChangeForm, AdminUserCreationForm
 from accounts.models import User
-from portal.paginators import EstimatedCountPaginator
+from core.paginators import EstimatedCountPaginator
 
 admin.site.unregister(Group)
 

@@ -19,7 +19,7 @@ from accounts.selectors.identity import identity_list_for_staff, identity_member
 from accounts.selectors.wallet import credential_list_for_staff
 from accounts.services.identity import identity_id_number_reveal
 from accounts.services.wallet import credential_revoke
-from portal.paginators import EstimatedCountPaginator
+from core.paginators import EstimatedCountPaginator
 
 
 class _ScopedReadOnlyAdmin(ModelAdmin):

@@ -27,7 +27,7 @@ from accounts.permissions import Action, user_can
 from accounts.selectors import membership as selectors
 from accounts.services import membership as services
 from accounts.services.unions import union_organization_create
-from portal.paginators import EstimatedCountPaginator
+from core.paginators import EstimatedCountPaginator
 
 
 def _may_review(request: HttpRequest, obj=None) -> bool:

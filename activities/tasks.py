@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import OperationalError
 
 from activities.services import points_credit, points_expiry_run_continue, points_expiry_run_start
-from portal.outbox import outbox_enqueue
+from core.outbox import outbox_enqueue
 
 
 @shared_task(

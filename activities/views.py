@@ -18,8 +18,8 @@ from accounts.permissions import Action, user_can
 from activities import selectors, services
 from activities.forms import OrderCancelForm, ScanForm
 from activities.models import Activity
-from portal.audit import audit_record
-from portal.security import rate_limited
+from core.audit import audit_record
+from core.security import rate_limited
 from regions.selectors import region_tree
 
 PAGE_SIZE = 20

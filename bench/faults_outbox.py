@@ -87,9 +87,9 @@ def main() -> None:
     connection.settings_dict["TEST"]["NAME"] = f"test_{old_name}_bench"
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
+        from core import cache as portal_cache
+        from core import outbox
         from jobs import services
-        from portal import cache as portal_cache
-        from portal import outbox
         from regions.models import Region
         from regions.services import region_import_from_csv
         from tests.accounts.factories import UserFactory

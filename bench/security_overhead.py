@@ -29,7 +29,7 @@ from django.http import HttpResponse  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 from pythonjsonlogger.json import JsonFormatter  # noqa: E402
 
-from portal.security import PiiMaskingFilter, PortalCSPMiddleware  # noqa: E402
+from core.security import PiiMaskingFilter, PortalCSPMiddleware  # noqa: E402
 
 
 def _logger(with_filter: bool) -> tuple[logging.Logger, io.StringIO]:

@@ -20,6 +20,9 @@ from unfold.admin import ModelAdmin, TabularInline
 from unfold.widgets import UnfoldAdminTextareaWidget
 
 from accounts.permissions import Action, region_scope_q, user_can, user_region_paths
+from core.audit import audit_record
+from core.db_router import replica_reads
+from core.paginators import EstimatedCountPaginator
 from hotline.calendar import calendar_year_is_entered
 from hotline.models import (
     CalendarDay,
@@ -42,9 +45,6 @@ from hotline.services import consultations
 from hotline.services import requests as services
 from hotline.services.canned import canned_reply_save
 from hotline.services.cases import hotline_case_create
-from portal.audit import audit_record
-from portal.db_router import replica_reads
-from portal.paginators import EstimatedCountPaginator
 from regions.models import Region
 from regions.selectors import region_tree
 

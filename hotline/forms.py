@@ -3,8 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import FastSelect
 from hotline.models import Kind, Topic
-from portal.widgets import FastSelect
 from regions.models import Region
 
 

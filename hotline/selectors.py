@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.permissions import Action, region_scope_q, user_can
+from core.search import search_filter
 from hotline.models import (
     OPEN_STATES,
     CannedReply,
@@ -21,7 +22,6 @@ from hotline.models import (
     RequestMessage,
     State,
 )
-from portal.search import search_filter
 from regions.models import Article, Region
 from regions.selectors.articles import article_search
 

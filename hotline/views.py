@@ -12,12 +12,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.security import rate_limited
 from hotline import selectors
 from hotline.forms import AddInfoForm, BookForm, RateForm, ReopenForm, RequestSubmitForm
 from hotline.models import ConsultationBooking, State
 from hotline.services import consultations
 from hotline.services import requests as services
-from portal.security import rate_limited
 from regions.views import current_region_for
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import FastSelect
 from jobs.models import Education, EmploymentType, Resume
-from portal.widgets import FastSelect
 from regions.models import Region
 
 _LIST_HELP = _("多个请用逗号或顿号分隔")

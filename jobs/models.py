@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from portal.search import ChineseJSONEncoder, search_vector_field
+from core.search import ChineseJSONEncoder, search_vector_field
 
 
 class Employer(models.Model):

@@ -9,8 +9,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.permissions import Action, region_scope_q, user_can
+from core.search import search_filter
 from jobs.models import Application, Employer, JobPost, MatchResult, Resume
-from portal.search import search_filter
 from regions.selectors import region_ids_within
 
 

@@ -550,8 +550,8 @@ class CompetitionAdmin(GroupedAdminMixin, ScopedAdmin):
 
     @admin.action(description=_("颁发奖项（存入获奖者卡包）"))
     def issue_awards(self, request, queryset):
+        from core.outbox import outbox_enqueue
         from learning.tasks import issue_competition_awards
-        from portal.outbox import outbox_enqueue
 
         for competition in queryset:
             if not user_can(request.user, Action.CONTENT_PUBLISH, region=competition.region):

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Credential
+from core.search import search_filter
 from learning.models import (
     Attempt,
     AttemptQuestion,
@@ -31,7 +32,6 @@ from learning.models import (
     Tag,
     WrongAnswer,
 )
-from portal.search import search_filter
 
 
 def course_catalogue(

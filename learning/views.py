@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.db_router import replica_reads
+from core.pagecache import anonymous_page_cache
 from learning import selectors
 from learning.forms import (
     CatalogueFilterForm,
@@ -35,8 +37,6 @@ from learning.services.exams import (
     grace,
 )
 from learning.services.practice import practice_answer, wrong_book_streak
-from portal.db_router import replica_reads
-from portal.pagecache import anonymous_page_cache
 from regions.views import current_region_for
 
 PAGE_SIZE = 20

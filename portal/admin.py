@@ -1,7 +1,7 @@
 """The audit log and the admin's change history, for province administrators: read-only.
 
 Nobody adds, changes or deletes an entry here, superusers included: the log is append-only
-(``portal.audit.audit_record``) and only the retention task removes rows past their age.
+(``core.audit.audit_record``) and only the retention task removes rows past their age.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from django.contrib.admin.models import LogEntry
 from unfold.admin import ModelAdmin
 
 from accounts.permissions import Action, user_can
-from portal.models import AuditLog
+from core.models import AuditLog
 
 
 class ReadOnlyAuditAdmin(ModelAdmin):

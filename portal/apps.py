@@ -2,18 +2,17 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-class PortalConfig(AppConfig):
+class PortalSiteConfig(AppConfig):
+    """The composition root: settings, root URLs, the Celery app, ``seed_demo`` and the scale
+    tooling. It may import every app; nothing below it imports it (docs/architecture.md)."""
+
     name = "portal"
-    verbose_name = _("门户基础")
+    label = "portal_site"
+    verbose_name = _("门户站点")
 
     def ready(self) -> None:
-        from django.contrib.auth.signals import user_logged_in
+        from core.pagecache import pagecache_vary_on
+        from portal.views import LARGE_TEXT_COOKIE
 
-        from portal import unfold_patches
-        from portal.security import record_sign_in
-
-        # Change lists of big tables render each header once, not once per row.
-        unfold_patches.apply()
-
-        # Every way in (password, SMS code, admin, OIDC) ends in django's login(): audit it.
-        user_logged_in.connect(record_sign_in, dispatch_uid="portal.audit.sign_in")
+        # 大字版 changes every page's markup: a cached page is kept per choice.
+        pagecache_vary_on("large_text", lambda request: request.COOKIES.get(LARGE_TEXT_COOKIE, ""))

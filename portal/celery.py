@@ -18,8 +18,8 @@ logger = logging.getLogger(__name__)
 @worker_ready.connect
 def _relay_outbox_on_start(sender=None, **kwargs) -> None:
     """A worker coming up after an outage sends what the web enqueued meanwhile
-    (portal.outbox); the periodic task does the same every half minute."""
-    from portal.outbox import outbox_relay
+    (core.outbox); the periodic task does the same every half minute."""
+    from core.outbox import outbox_relay
 
     try:
         outbox_relay()

@@ -2,8 +2,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from core.notifications import notification_unread_count
 from portal.navigation import nav_items
-from portal.notifications import notification_unread_count
 from portal.views import LARGE_TEXT_COOKIE
 
 

@@ -36,7 +36,7 @@ def check_database() -> Check:
 def check_cache() -> Check:
     key = f"healthz:{uuid.uuid4().hex}"
     try:
-        # A degrading backend (portal.cache) answers misses while Redis is down; ping it.
+        # A degrading backend (core.cache) answers misses while Redis is down; ping it.
         ping = getattr(cache, "ping", None)
         if ping is not None:
             ping()

@@ -42,7 +42,7 @@ SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Addresses or networks of the reverse proxies in front of gunicorn (nginx): only from
-# them is X-Forwarded-For believed (portal.middleware.ClientAddressMiddleware). Empty: the
+# them is X-Forwarded-For believed (core.middleware.ClientAddressMiddleware). Empty: the
 # peer's address is the client's.
 PORTAL_TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
@@ -70,7 +70,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     # Project apps
-    "portal.apps.PortalConfig",
+    "core.apps.CoreConfig",
+    "portal.apps.PortalSiteConfig",
     "accounts.apps.AccountsConfig",
     "regions.apps.RegionsConfig",
     "learning.apps.LearningConfig",
@@ -83,11 +84,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: the client's address from X-Forwarded-For when nginx (a trusted proxy) sent it.
-    "portal.middleware.ClientAddressMiddleware",
-    "portal.middleware.RequestLogMiddleware",
+    "core.middleware.ClientAddressMiddleware",
+    "core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy (django-csp), relaxed only for the admin and API docs.
-    "portal.security.PortalCSPMiddleware",
+    "core.security.PortalCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -150,14 +151,14 @@ else:
     )
 # >>> scale block (read replica, database router, load-test ceiling) >>>
 #: DATABASE_REPLICA_URL: a streaming replica of the primary; pages that read much and
-#: tolerate a second of lag read from it (portal.db_router.replica_reads), all else the primary.
+#: tolerate a second of lag read from it (core.db_router.replica_reads), all else the primary.
 if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db_url("DATABASE_REPLICA_URL")
     DATABASES["replica"].setdefault("CONN_MAX_AGE", DATABASES["default"].get("CONN_MAX_AGE", 0))
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 PORTAL_READ_REPLICA = "replica" in DATABASES
-DATABASE_ROUTERS = ["portal.db_router.ReplicaRouter"]
+DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
 #: BENCH_CEILING=1 serves /bench/ceiling (a constant, no database) for the load test's ceiling.
 PORTAL_BENCH_CEILING = env.bool("BENCH_CEILING", default=False)
 # <<< scale block <<<
@@ -184,7 +185,7 @@ if REDIS_URL:
     CACHES = {
         "default": {
             # Degrades to cache misses (logged) while Redis is down: pages keep serving.
-            "BACKEND": "portal.cache.ResilientRedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": REDIS_CACHE_URL,
             "KEY_PREFIX": "portal",
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
@@ -216,10 +217,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
-# Tasks are enqueued through the transactional outbox (portal.outbox); this sends the rows
+# Tasks are enqueued through the transactional outbox (core.outbox); this sends the rows
 # left pending while the broker was down.
 CELERY_BEAT_SCHEDULE["portal-outbox-relay"] = {
-    "task": "portal.tasks.outbox_relay_pending",
+    "task": "core.tasks.outbox_relay_pending",
     "schedule": 30.0,  # seconds
 }
 
@@ -428,7 +429,7 @@ PORTAL_CSP_RELAXED = {
     },
     "/api/docs/": {"style-src": [SELF, UNSAFE_INLINE]},
 }
-#: scope → (attempts, seconds) per signed-in user (or per address), see portal.security.
+#: scope → (attempts, seconds) per signed-in user (or per address), see core.security.
 PORTAL_RATE_LIMITS = {
     "hotline.submit": (10, 3600),
     "activities.claim": (20, 600),
@@ -436,7 +437,7 @@ PORTAL_RATE_LIMITS = {
 #: Audit entries are kept at least this long; the nightly task deletes only older ones.
 PORTAL_AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
 CELERY_BEAT_SCHEDULE["portal-audit-prune"] = {
-    "task": "portal.tasks.audit_log_prune",
+    "task": "core.tasks.audit_log_prune",
     "schedule": 24 * 3600.0,
 }
 # <<< hardening block <<<
@@ -448,12 +449,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.StandardPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StandardPagination",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "EXCEPTION_HANDLER": "portal.api.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "职工之家·河北 API",
@@ -490,7 +491,7 @@ LOGGING = {
         "console": {"format": "%(asctime)s %(levelname)-7s %(name)s %(message)s"},
     },
     # ID and mobile numbers are masked in every record before it is formatted.
-    "filters": {"pii": {"()": "portal.security.PiiMaskingFilter"}},
+    "filters": {"pii": {"()": "core.security.PiiMaskingFilter"}},
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
@@ -507,8 +508,8 @@ LOGGING = {
     },
 }
 
-# --- SMS: a pluggable backend (see portal.sms) ---------------------------------------------
-SMS_BACKEND = env.str("SMS_BACKEND", default="portal.sms.backends.console.SmsBackend")
+# --- SMS: a pluggable backend (see core.sms) ---------------------------------------------
+SMS_BACKEND = env.str("SMS_BACKEND", default="core.sms.backends.console.SmsBackend")
 SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms.jsonl"))
 
 # --- Portal --------------------------------------------------------------------------------

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from portal.db_router import replica_reads
-from portal.pagecache import anonymous_page_cache
+from core.db_router import replica_reads
+from core.pagecache import anonymous_page_cache
 from regions.forms import ArticleSearchForm, LocateForm, RegionChoiceForm
 from regions.selectors import RegionNode, region_node_get_by_slugs, region_tree
 from regions.selectors.articles import (
@@ -42,6 +42,18 @@ def current_region_for(request: HttpRequest) -> RegionNode | None:
         if node is not None:
             return node
     return None
+
+
+def current_region_code(request: HttpRequest) -> str:
+    """The current region's code for the page cache's key (registered in ``RegionsConfig``)."""
+    if (
+        settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CURRENT_REGION_COOKIE not in request.COOKIES
+    ):
+        # Neither a session nor a remembered region: the default, without reading the tree.
+        return settings.PORTAL_DEFAULT_REGION_CODE
+    node = current_region_for(request)
+    return node.code if node is not None else ""
 
 
 @require_GET

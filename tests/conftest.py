@@ -62,7 +62,7 @@ def _clear_cache():
     """Each test starts with an empty cache, so cached trees and pages cannot leak between them."""
     from django.core.cache import cache
 
-    from portal.pagecache import pagecache_local_clear
+    from core.pagecache import pagecache_local_clear
     from regions.selectors import region_tree_local_clear
 
     cache.clear()

@@ -11,7 +11,7 @@ os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("STATIC_MANIFEST", "false")
 # Logs of every request would drown pytest's output.
 os.environ.setdefault("LOG_LEVEL", "WARNING")
-os.environ.setdefault("SMS_BACKEND", "portal.sms.backends.locmem.SmsBackend")
+os.environ.setdefault("SMS_BACKEND", "core.sms.backends.locmem.SmsBackend")
 os.environ.setdefault("IDENTITY_DEV_KEYS", "true")
 # The test client speaks plain http; production redirects it to https.
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")

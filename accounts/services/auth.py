@@ -28,7 +28,7 @@ from accounts.models import ConsentRecord, SmsCode, User
 from accounts.services.privacy import consent_grant
 from accounts.services.users import user_create
 from accounts.validators import normalize_mobile, validate_mobile
-from portal.sms import SmsSendError, sms_send
+from core.sms import SmsSendError, sms_send
 
 CODE_LENGTH = 6
 _CODE_RE = re.compile(rf"^\d{{{CODE_LENGTH}}}$")
@@ -97,7 +97,7 @@ def sms_code_send(
     """Send a new one-time code to ``phone`` and retire any earlier one still valid.
 
     Preconditions: none; the number is normalised and validated here.
-    Side effects: one ``SmsCode`` row (hash only) and one text through ``portal.sms``.
+    Side effects: one ``SmsCode`` row (hash only) and one text through ``core.sms``.
     Raises ``ValidationError`` (Chinese) for a malformed number, a throttle hit or a provider
     failure; nothing is saved then.
     """

@@ -25,7 +25,7 @@ from accounts.models import (
 )
 from accounts.services.membership import membership_end
 from accounts.services.wallet import credential_revoke
-from portal.audit import audit_record
+from core.audit import audit_record
 
 CLOSED_NAME = "已注销用户"
 

@@ -21,7 +21,7 @@ from accounts.models import ConsentRecord, DigitalIdentity, ExternalAccount
 from accounts.permissions import Action, user_can
 from accounts.selectors.identity import identity_member_region
 from accounts.services.privacy import consent_grant
-from portal.audit import audit_record, client_ip
+from core.audit import audit_record, client_ip
 
 #: Hebei's GB/T 2260 province code: the prefix of every member ID issued here.
 MEMBER_ID_PREFIX = "13"

@@ -33,9 +33,9 @@ from accounts.models import (
 )
 from accounts.permissions import Action, user_can
 from accounts.services.wallet import member_card_issue, member_card_revoke
+from core.audit import audit_record
+from core.notifications import notify
 from datahub.services.feed import member_change_from_membership_event
-from portal.audit import audit_record
-from portal.notifications import notify
 
 REASON_MAX_LENGTH = 300
 

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from accounts.models import Role, RoleAssignment, UnionOrganization
 from accounts.permissions import forget_grants
-from portal.audit import audit_record
+from core.audit import audit_record
 from regions.models import Region
 
 

@@ -26,8 +26,8 @@ from django.views.decorators.http import require_http_methods
 from accounts.adapters import to_e164
 from accounts.auth_forms import SmsCodeConfirmForm, SmsCodeRequestForm
 from accounts.services.auth import sms_code_send, user_sign_in_or_up_by_code
-from portal.audit import client_ip
-from portal.security import too_many_requests
+from core.audit import client_ip
+from core.security import too_many_requests
 
 SESSION_PHONE = "accounts_code_phone"
 SESSION_NEXT = "accounts_code_next"
@@ -142,7 +142,7 @@ def _refresh_for_htmx(request: HttpRequest, response: HttpResponse, message: str
 
 def sign_in_throttled(request: HttpRequest, *, retry_after: int) -> HttpResponse:
     """The answer to a sign-in step refused by one of allauth's rate limits: the site's own 429
-    (``portal.security.too_many_requests``: Chinese page, JSON under /api/, Retry-After)."""
+    (``core.security.too_many_requests``: Chinese page, JSON under /api/, Retry-After)."""
     retry_after = max(1, int(retry_after))
     # The wording of too_many_requests, which answers JSON only under /api/.
     message = _("操作太频繁，请 %(minutes)s 分钟后再试。") % {

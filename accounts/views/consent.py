@@ -19,7 +19,7 @@ from accounts.auth_forms import ConsentGateForm
 from accounts.selectors.privacy import consent_gate_state
 from accounts.services.privacy import consent_gate_accept
 from accounts.views.auth import _safe_next
-from portal.audit import client_ip
+from core.audit import client_ip
 
 
 def _next_url(request: HttpRequest, value: str | None) -> str:

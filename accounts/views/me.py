@@ -18,8 +18,8 @@ from accounts.me_forms import CLOSE_PHRASE, AccountCloseForm
 from accounts.selectors.me import me_summary
 from accounts.selectors.privacy import personal_data_export
 from accounts.services.closure import account_close
-from portal.audit import audit_record
-from portal.notifications import notification_list, notification_mark_read
+from core.audit import audit_record
+from core.notifications import notification_list, notification_mark_read
 
 
 @login_required

@@ -20,7 +20,7 @@ from activities.api.serializers import (
     PointsEntrySerializer,
     SignupSerializer,
 )
-from portal.security import rate_limited
+from core.security import rate_limited
 from regions.selectors import region_tree
 
 

@@ -16,8 +16,8 @@ from accounts.tokens import credential_token_verify
 from activities.models import Activity, PointsEntry, Signup
 from activities.services.eligibility import eligibility_check
 from activities.services.points import points_credit
-from portal.audit import audit_record
-from portal.notifications import notify
+from core.audit import audit_record
+from core.notifications import notify
 
 
 def _locked_activity(activity_id: int) -> Activity:

@@ -22,7 +22,7 @@ from activities.services.quotas import (
     regional_quota_take,
     regional_quotas_set,
 )
-from portal.audit import audit_record
+from core.audit import audit_record
 from regions.models import Region
 
 CLAIM_SOURCE = "activities.claim"

@@ -23,10 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.audit import audit_record, client_ip
 from datahub.cleaning import FIELD_LABELS, RegionResolver, RowCleaner
 from datahub.models import ExchangeCallLog, MemberChange
 from datahub.services.imports import RowOutcome, rows_apply
-from portal.audit import audit_record, client_ip
 from regions.models import Region
 from regions.selectors import region_tree
 

@@ -185,8 +185,8 @@ def roster_import_start(
     locked.status = RosterImport.Status.QUEUED
     locked.save(update_fields=["mapping", "status"])
     if run_async:
+        from core.outbox import outbox_enqueue
         from datahub.tasks import roster_import_run_task
-        from portal.outbox import outbox_enqueue
 
         outbox_enqueue(
             roster_import_run_task,

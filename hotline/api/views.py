@@ -9,6 +9,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.security import rate_limited
 from hotline import selectors
 from hotline.api.serializers import (
     MessageInputSerializer,
@@ -18,7 +19,6 @@ from hotline.api.serializers import (
     RequestOutputSerializer,
 )
 from hotline.services import requests as services
-from portal.security import rate_limited
 from regions.models import Region
 
 TAGS = ["hotline"]

@@ -6,7 +6,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-from portal.search import gin_index_operation
+from core.search import gin_index_operation
 
 
 class Migration(migrations.Migration):

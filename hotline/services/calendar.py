@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import Action, user_can
+from core.audit import audit_record
 from hotline.models import CalendarDay
 from hotline.services.deadlines import due_dates_recompute_later
-from portal.audit import audit_record
 
 #: The longest run of days entered at once: the longest holiday (春节) is 9 days.
 MAX_RANGE_DAYS = 15

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.permissions import Action, user_can
+from core.search import search_document
 from hotline.models import CannedReply, Topic
-from portal.search import search_document
 from regions.models import Region
 
 

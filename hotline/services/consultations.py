@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import Action, user_can
+from core.notifications import notify
 from hotline.models import ConsultationBooking, ConsultationSlot, HotlineRequest, State
-from portal.notifications import notify
 from regions.models import Region
 
 Status = ConsultationBooking.Status

@@ -121,12 +121,12 @@ def due_dates_recompute_later(
     *, dates: Iterable[date], after_id: int = 0, run: str | None = None
 ) -> None:
     """Recompute the limits running through ``dates`` once the caller's transaction commits
-    (``portal.outbox``: sent even if the broker is down right now).
+    (``core.outbox``: sent even if the broker is down right now).
 
     ``run`` names one recomputation across its task runs (each continues after ``after_id``),
     so a continuation delivered twice is enqueued once.
     """
-    from portal.outbox import outbox_enqueue
+    from core.outbox import outbox_enqueue
 
     days = sorted({day.isoformat() for day in dates})
     if not days:

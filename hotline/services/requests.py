@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import Action, user_can
+from core.audit import audit_record
+from core.notifications import notify
 from hotline.calendar import (
     TIER_LIMITS,
     add_working_days,
@@ -40,8 +42,6 @@ from hotline.models import (
     Topic,
 )
 from hotline.services.deadlines import request_due_dates, request_histories
-from portal.audit import audit_record
-from portal.notifications import notify
 from regions.models import Region
 from regions.uploads import attachment_check
 

@@ -3,11 +3,11 @@ place of the expression index that made ts_rank segment every matching post agai
 newest-first index the list and the admin order by."""
 
 import django.contrib.postgres.search
-import portal.search
+import core.search
 from django.conf import settings
 from django.db import migrations, models
 
-from portal.search import gin_index_operation
+from core.search import gin_index_operation
 
 
 class Migration(migrations.Migration):
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
             name="search_vector",
             field=models.GeneratedField(
                 db_persist=True,
-                expression=portal.search.DocumentVector("search_document"),
+                expression=core.search.DocumentVector("search_document"),
                 output_field=django.contrib.postgres.search.SearchVectorField(),
             ),
         ),

@@ -1,6 +1,6 @@
 """Applications: submitted → viewed → interview invited → offered / not suitable / withdrawn.
 
-The member is told at every step through ``portal.notifications.notify`` (in-site + SMS).
+The member is told at every step through ``core.notifications.notify`` (in-site + SMS).
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import audit_record
+from core.notifications import notify
 from jobs.matching import resume_missing_fields
 from jobs.models import Application, JobPost, Resume
 from jobs.selectors import active_posts, user_can_manage_post
-from portal.audit import audit_record
-from portal.notifications import notify
 
 S = Application.Status
 #: Which states each step may start from.

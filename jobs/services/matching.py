@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.notifications import notify
 from jobs.matching import (
     JobDoc,
     JobIndex,
@@ -27,7 +28,6 @@ from jobs.matching import (
 )
 from jobs.models import JobPost, MatchResult, Resume
 from jobs.selectors import active_posts
-from portal.notifications import notify
 from regions.selectors import region_tree
 
 #: Recommendations kept per résumé.

@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, RoleAssignment, User
 from accounts.permissions import Action, forget_grants, user_can
 from accounts.services.roles import role_assign
+from core.audit import audit_record
+from core.search import search_document
 from jobs.matching import EDUCATION_LEVELS, normalise_certificate, normalise_title
 from jobs.models import Employer, EmploymentType, JobPost
 from jobs.selectors import user_can_manage_post, user_is_employer_of
-from portal.audit import audit_record
-from portal.search import search_document
 from regions.models import Region
 
 POST_FIELDS = (
@@ -255,8 +255,8 @@ def job_post_update(*, actor: Any, post: JobPost, **data: Any) -> JobPost:
 
 
 def _enqueue_post_match(post: JobPost) -> None:
+    from core.outbox import outbox_enqueue
     from jobs.tasks import match_post
-    from portal.outbox import outbox_enqueue
 
     # One matching per version of the post: a repeated request enqueues nothing more.
     outbox_enqueue(

@@ -130,8 +130,8 @@ def resume_save(*, user: Any, **data: Any) -> Resume:
     if missing:
         resume.matches.all().delete()
     else:
+        from core.outbox import outbox_enqueue
         from jobs.tasks import match_resume
-        from portal.outbox import outbox_enqueue
 
         outbox_enqueue(
             match_resume,

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from portal.search import gin_index_operation
+from core.search import gin_index_operation
 
 
 class Migration(migrations.Migration):

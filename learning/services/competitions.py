@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Credential, Membership
 from accounts.services.wallet import credential_issue
+from core.notifications import notify
 from learning.models import (
     Attempt,
     Competition,
@@ -25,7 +26,6 @@ from learning.models import (
 )
 from learning.services.courses import learning_reward_record
 from learning.services.exams import attempt_start
-from portal.notifications import notify
 
 RESULT_SOURCE = "learning.competition_result"
 PRIZES = (("first_prizes", "一等奖"), ("second_prizes", "二等奖"), ("third_prizes", "三等奖"))

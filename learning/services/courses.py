@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from accounts.models import Credential
 from accounts.permissions import Action, user_can
 from accounts.services.wallet import credential_issue
+from core.notifications import notify
+from core.search import search_document
 from learning.models import Course, Enrollment, LearningReward, Lesson, LessonProgress
-from portal.notifications import notify
-from portal.search import search_document
 from regions.services.articles import article_body_sanitise
 
 ENROLLMENT_SOURCE = "learning.enrollment"
@@ -182,8 +182,8 @@ def learning_reward_record(
         defaults={"user": user, "reason": reason, "points": points, "description": description},
     )
     if created:
+        from core.outbox import outbox_enqueue
         from learning.tasks import credit_reward
-        from portal.outbox import outbox_enqueue
 
         outbox_enqueue(credit_reward, args=[reward.pk], key=f"learning.credit_reward:{reward.pk}")
     return reward

@@ -39,9 +39,9 @@ from accounts.models import (
 )
 from accounts.services.identity import member_id_for_sequence
 from accounts.services.privacy import current_policy_version
+from core.search import search_document
 from portal.scale import words
 from portal.scale.copy import copy_rows, next_id, reset_sequences
-from portal.search import search_document
 from regions.models import Region
 
 #: Scale members' numbers: 170 + an 8-digit sequence (a virtual-operator prefix no demo

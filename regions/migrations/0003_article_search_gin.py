@@ -1,8 +1,8 @@
-# The full-text GIN index of articles (PostgreSQL only; see portal.search).
+# The full-text GIN index of articles (PostgreSQL only; see core.search).
 
 from django.db import migrations
 
-from portal.search import gin_index_operation
+from core.search import gin_index_operation
 
 
 class Migration(migrations.Migration):

@@ -59,7 +59,7 @@ class Article(models.Model):
     )
     read_count = models.PositiveIntegerField(_("阅读数"), default=0, editable=False)
     #: Title, summary, tags and body segmented by rjieba and joined by spaces
-    #: (portal.search); PostgreSQL indexes it with GIN over to_tsvector('simple', …).
+    #: (core.search); PostgreSQL indexes it with GIN over to_tsvector('simple', …).
     search_document = models.TextField(_("检索文本"), blank=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), default=timezone.now, editable=False)

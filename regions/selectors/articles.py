@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.permissions import Action, region_scope_q, user_can
-from portal.search import search_filter
+from core.search import search_filter
 from regions.models import Article
 from regions.selectors.tree import RegionNode
 
@@ -112,7 +112,7 @@ def article_search(
     kind: str | None = None,
 ) -> QuerySet[Article]:
     """Published articles, optionally within a region subtree and of one kind, matching
-    every term of ``query`` (Chinese segmented: portal.search) when one is given."""
+    every term of ``query`` (Chinese segmented: core.search) when one is given."""
     articles = article_published_qs().select_related("region")
     if region_path:
         articles = articles.filter(region__path__startswith=region_path)

@@ -20,8 +20,8 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from accounts.permissions import Action, user_can
-from portal.audit import audit_record
-from portal.search import search_document
+from core.audit import audit_record
+from core.search import search_document
 from regions.models import Article, ArticleAttachment, ArticleTransition, Region
 from regions.uploads import attachment_check, image_check, image_renditions
 

@@ -17,7 +17,7 @@ from accounts.services.auth import (
     sms_code_verify,
     user_sign_in_or_up_by_code,
 )
-from portal import sms
+from core import sms
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -154,7 +154,7 @@ def test_twenty_codes_an_hour_per_ip(settings):
 
 
 def test_provider_failure_saves_nothing(monkeypatch):
-    from portal.sms import SmsSendError
+    from core.sms import SmsSendError
 
     def fail(**kwargs):
         raise SmsSendError("down")

@@ -153,7 +153,7 @@ def test_logout_by_post(client, member):
 def test_unverified_number_is_verified_by_sms_at_first_password_login(client):
     import re
 
-    from portal import sms
+    from core import sms
 
     sms.outbox.clear()
     user = UserFactory(phone=PHONE)  # e.g. created by staff in the admin

@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts.models import ConsentRecord, Credential, DigitalIdentity
 from accounts.services.wallet import credential_issue
 from accounts.tokens import credential_token_issue
-from portal.models import AuditLog
+from core.models import AuditLog
 from tests.accounts.factories import (
     StaffUserFactory,
     UserFactory,

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from accounts.models import Role
 from accounts.services.identity import identity_id_number_reveal
 from accounts.services.roles import role_assign
-from portal.models import AuditLog
+from core.models import AuditLog
 from regions.models import Region
 from tests.accounts.factories import (
     StaffUserFactory,

@@ -20,7 +20,7 @@ from accounts.services.identity import (
     member_id_is_valid,
     real_name_validate,
 )
-from portal.models import AuditLog
+from core.models import AuditLog
 from tests.accounts.factories import UserFactory, make_id_number, make_identity
 
 

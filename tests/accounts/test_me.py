@@ -7,7 +7,7 @@ from accounts.models import ConsentRecord, Credential, Membership, User
 from accounts.services.closure import account_close
 from accounts.services.privacy import consent_grant
 from accounts.services.wallet import member_card_issue
-from portal.models import AuditLog
+from core.models import AuditLog
 from tests.accounts.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Membership decisions reach the member through ``portal.notifications``: an in-site notice
+"""Membership decisions reach the member through ``core.notifications``: an in-site notice
 and one text after commit (through the outbox), none for a decision rolled back."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from accounts.models import EmploymentForm
 from accounts.services import membership as services
-from portal import sms
-from portal.models import Notification, OutboxMessage
+from core import sms
+from core.models import Notification, OutboxMessage
 from tests.accounts.factories import UserFactory, make_member, make_officer
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +54,7 @@ def test_approval_creates_a_notice_and_one_text(union_tree, django_capture_on_co
             "电子会员卡已放入您的卡包。",
         )
     ]
-    assert OutboxMessage.objects.filter(task="portal.tasks.notification_sms_deliver").count() == 1
+    assert OutboxMessage.objects.filter(task="core.tasks.notification_sms_deliver").count() == 1
 
     # A second approval is refused and tells no one again.
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):

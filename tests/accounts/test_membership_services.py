@@ -16,8 +16,8 @@ from accounts.models import (
 from accounts.selectors import membership as selectors
 from accounts.services import membership as services
 from accounts.services.roles import role_assign
-from portal import sms
-from portal.models import AuditLog
+from core import sms
+from core.models import AuditLog
 from regions.models import Region
 from tests.accounts.factories import (
     StaffUserFactory,

@@ -11,8 +11,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from portal import sms
-from portal.sms import SmsSendError
+from core import sms
+from core.sms import SmsSendError
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -138,7 +138,7 @@ def test_a_gateway_failure_is_said_at_once_and_a_resend_recovers(client, member,
     assert NOT_SENT in page
     assert f"{SENT} +86{PHONE}。" not in page  # allauth's "sent" notice is held back
     assert RESEND in page
-    settings.SMS_BACKEND = "portal.sms.backends.locmem.SmsBackend"
+    settings.SMS_BACKEND = "core.sms.backends.locmem.SmsBackend"
     cache.clear()
     assert resend(client).status_code == 302
     assert len(sms.outbox) == 1

@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import SmsCode, User
-from portal import sms
+from core import sms
 from tests.accounts.factories import StaffUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from accounts.models.membership import EmploymentForm
 from activities.models import PointsEntry, Signup
 from activities.selectors import activity_participation_counts, points_balance
 from activities.services import activity_check_in, activity_signup, activity_signup_cancel
-from portal.models import Notification
-from portal.sms import outbox
+from core.models import Notification
+from core.sms import outbox
 from tests.activities.conftest import card_token
 from tests.activities.factories import ActivityFactory
 

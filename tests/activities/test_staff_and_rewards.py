@@ -13,9 +13,9 @@ from accounts.tokens import credential_token_issue
 from activities.models import Campaign, Claim, Order, PointsEntry, Signup
 from activities.selectors import points_balance
 from activities.services import campaign_claim, mall_order_place, points_credit
+from core.models import AuditLog
 from hotline.models import State
 from hotline.services.requests import hotline_reply, hotline_request_rate
-from portal.models import AuditLog
 from regions.models import Region
 from tests.accounts.factories import StaffUserFactory, UserFactory
 from tests.activities.factories import ActivityFactory, CampaignFactory, MallItemFactory

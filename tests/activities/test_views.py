@@ -163,7 +163,7 @@ def test_region_page_block_never_queries_and_fills_from_the_fragment(client, reg
     assert "/activities/?region=131082" in html  # and a link without JavaScript
     fragment = client.get(reverse("activities:region_block", args=["131082"])).content.decode()
     assert "廊坊新就业形态劳动者专场招聘会" in fragment
-    # An anonymous visitor may be served the whole page from portal.pagecache (the cold
+    # An anonymous visitor may be served the whole page from core.pagecache (the cold
     # placeholder, which htmx fills); a signed-in member's page is rendered fresh, with the
     # now warm block inline.
     client.force_login(UserFactory())

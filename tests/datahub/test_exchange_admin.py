@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from accounts.models import Role
 from accounts.services.roles import role_assign
+from core.models import AuditLog
 from datahub.services.exchange import exchange_client_register
-from portal.models import AuditLog
 from regions.models import Region
 from tests.accounts.factories import StaffUserFactory
 from tests.datahub.factories import import_staff

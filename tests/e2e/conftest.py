@@ -4,7 +4,7 @@ portal that this session starts itself.
 The server is production-like: a fresh PostgreSQL database (``<DATABASE_URL>_e2e``), migrated
 and loaded with ``seed_demo``; gunicorn with DEBUG off and hashed static files collected into a
 temp folder and served by whitenoise; a real Celery worker on ``REDIS_URL``; SMS written to a
-JSON-lines file (``portal.sms.backends.filebased``) that the tests read codes from. Everything
+JSON-lines file (``core.sms.backends.filebased``) that the tests read codes from. Everything
 is torn down at the end. Needs /usr/bin/chromium (Debian's ``chromium`` and
 ``fonts-noto-cjk``), PostgreSQL and Redis: without them the tests skip with the reason, and
 under ``CI=true`` they fail instead. axe-core comes from the npm registry into
@@ -302,7 +302,7 @@ def live_portal(request: pytest.FixtureRequest) -> Iterator[LivePortal]:
         SECURE_HSTS_SECONDS="0",
         STATIC_MANIFEST="true",
         STAFF_MFA_REQUIRED="true",
-        SMS_BACKEND="portal.sms.backends.filebased.SmsBackend",
+        SMS_BACKEND="core.sms.backends.filebased.SmsBackend",
         SMS_FILE_PATH=str(run_dir / "sms.jsonl"),
         LOG_LEVEL="WARNING",
         LOG_FORMAT="console",

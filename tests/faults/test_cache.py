@@ -1,4 +1,4 @@
-"""portal.cache.ResilientRedisCache: with Redis unreachable every operation answers as a
+"""core.cache.ResilientRedisCache: with Redis unreachable every operation answers as a
 miss (logged once), pauses Redis use for a while, and ping still tells the truth."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from portal import cache as cache_module
-from portal.cache import ResilientRedisCache
+from core import cache as cache_module
+from core.cache import ResilientRedisCache
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The transactional outbox (portal.outbox): rows written with the business change, sent
+"""The transactional outbox (core.outbox): rows written with the business change, sent
 after commit, kept while the broker is down, sent once by whichever relay gets them."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
-from portal.models import OutboxMessage
-from portal.outbox import outbox_enqueue, outbox_purge, outbox_relay
+from core.models import OutboxMessage
+from core.outbox import outbox_enqueue, outbox_purge, outbox_relay
 from tests.accounts.factories import UserFactory
 
 

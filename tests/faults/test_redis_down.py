@@ -12,9 +12,9 @@ import time
 import pytest
 from django.urls import reverse
 
+from core.models import OutboxMessage
+from core.outbox import outbox_relay
 from jobs.models import MatchResult, Resume
-from portal.models import OutboxMessage
-from portal.outbox import outbox_relay
 from regions.models import Region
 from tests.accounts.factories import UserFactory
 from tests.faults.conftest import celery_broker
@@ -50,7 +50,7 @@ def test_redis_down_then_back(client, regions, settings, private_redis):
 
     settings.CACHES = {
         "default": {
-            "BACKEND": "portal.cache.ResilientRedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": private_redis.url(1),
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
@@ -90,7 +90,7 @@ def test_redis_down_then_back(client, regions, settings, private_redis):
         assert not MatchResult.objects.filter(resume=resume).exists()
 
         private_redis.start()
-        # What beat's portal.tasks.outbox_relay_pending (or a worker starting) does:
+        # What beat's core.tasks.outbox_relay_pending (or a worker starting) does:
         assert outbox_relay() == 1
         assert outbox_relay() == 0  # sent once
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from core.models import Notification
 from jobs import services
-from portal.models import Notification
 from regions.models import Region
 from tests.accounts.factories import UserFactory
 from tests.faults.conftest import celery_broker

@@ -108,8 +108,8 @@ def _slot(agent, *, region_code="130100", days=2):
 
 
 def test_resolve_and_book_in_one_save(client, regions):
+    from core.models import Notification
     from hotline.models import ConsultationBooking
-    from portal.models import Notification
 
     agent = make_agent()
     item = make_request()

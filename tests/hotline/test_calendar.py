@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from core.models import AuditLog
 from hotline.calendar import (
     CACHE_KEY,
     TZ,
@@ -22,7 +23,6 @@ from hotline.calendar import (
 )
 from hotline.models import CalendarDay
 from hotline.services.calendar import calendar_day_delete, calendar_day_update, calendar_days_add
-from portal.models import AuditLog
 from tests.hotline.factories import make_agent, make_request, make_supervisor
 
 pytestmark = pytest.mark.django_db

@@ -7,13 +7,13 @@ from datetime import date, datetime
 import pytest
 from django.utils import timezone
 
+from core.models import OutboxMessage
 from hotline.calendar import TZ
 from hotline.models import CalendarDay, HotlineRequest, RequestTransition, State, Tier
 from hotline.services import requests as svc
 from hotline.services.calendar import calendar_day_delete, calendar_day_update, calendar_days_add
 from hotline.services.deadlines import TASK, hotline_due_dates_recompute
 from hotline.tasks import recompute_due_dates
-from portal.models import OutboxMessage
 from tests.accounts.factories import UserFactory
 from tests.hotline.factories import make_agent, make_request, make_supervisor
 

@@ -6,10 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.models import Notification
 from hotline.calendar import TZ
 from hotline.models import HotlineRequest, HotlineTeamMember, RequestTransition, State, Tier, Topic
 from hotline.services import requests as svc
-from portal.models import Notification
 from tests.accounts.factories import StaffUserFactory, UserFactory
 from tests.hotline.factories import make_agent, make_request, make_supervisor, region
 

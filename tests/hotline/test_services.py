@@ -5,11 +5,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from core.models import Notification
+from core.sms import outbox
 from hotline.calendar import TZ, add_working_days, is_working_day, shift_by_working_days
 from hotline.models import HotlineRequest, RequestMessage, RequestTransition, State, Topic
 from hotline.services import requests as svc
-from portal.models import Notification
-from portal.sms import outbox
 from tests.accounts.factories import UserFactory
 from tests.hotline.factories import make_agent, make_request, make_supervisor
 

@@ -6,11 +6,11 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import AuditLog
 from hotline.models import ConsultationBooking, HotlineRequest, RequestMessage, State
 from hotline.services import consultations
 from hotline.services import requests as svc
 from hotline.services.cases import case_scrub
-from portal.models import AuditLog
 from tests.accounts.factories import UserFactory
 from tests.hotline.factories import make_agent, make_request, region
 

@@ -4,10 +4,10 @@ post enters a member's best ``NOTIFY_TOP``."""
 
 import pytest
 
+from core.models import Notification, OutboxMessage
 from jobs import services
 from jobs.models import MatchResult, Resume
 from jobs.services import matching
-from portal.models import Notification, OutboxMessage
 from regions.models import Region
 from tests.accounts.factories import UserFactory
 from tests.jobs.factories import DRIVER_RESUME, make_employer, make_post

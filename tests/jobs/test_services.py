@@ -6,10 +6,10 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 
+from core.models import Notification
+from core.sms import outbox
 from jobs import selectors, services
 from jobs.models import Application, JobPost, MatchResult, Resume
-from portal.models import Notification
-from portal.sms import outbox
 from regions.models import Region
 from tests.accounts.factories import UserFactory
 from tests.jobs.factories import DRIVER_RESUME, make_employer, make_moderator, make_post

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.models import Credential, Role
+from core.models import Notification
 from learning.models import Course, Enrollment, LearningReward, LessonProgress
 from learning.selectors import course_catalogue, enrollment_resume_lesson, my_courses
 from learning.services.courses import (
@@ -12,7 +13,6 @@ from learning.services.courses import (
     lesson_complete,
     lesson_open,
 )
-from portal.models import Notification
 from tests.accounts.factories import UserFactory
 from tests.learning.factories import make_course, make_editor, region
 

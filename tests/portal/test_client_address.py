@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from portal.middleware import ClientAddressMiddleware
+from core.middleware import ClientAddressMiddleware
 
 
 def _seen(settings, trusted, peer, forwarded=None) -> tuple[str, str | None]:

@@ -9,7 +9,7 @@ import pytest
 from django.db import connections, router, transaction
 
 from accounts.models import User
-from portal.db_router import PRIMARY, REPLICA, ReplicaRouter, replica_reads
+from core.db_router import PRIMARY, REPLICA, ReplicaRouter, replica_reads
 
 
 def _add_replica_alias() -> None:

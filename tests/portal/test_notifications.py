@@ -5,18 +5,18 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import sms
-from portal.celery import app
-from portal.models import Notification, OutboxMessage
-from portal.notifications import (
+from core import sms
+from core.models import Notification, OutboxMessage
+from core.notifications import (
     SMS_TASK,
     notification_mark_read,
     notification_sms_send,
     notification_unread_count,
     notify,
 )
-from portal.sms import SmsSendError
-from portal.tasks import SMS_MAX_RETRIES, notification_sms_deliver
+from core.sms import SmsSendError
+from core.tasks import SMS_MAX_RETRIES, notification_sms_deliver
+from portal.celery import app
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import User
-from portal import paginators
-from portal.paginators import EstimatedCountPaginator
+from core import paginators
+from core.paginators import EstimatedCountPaginator
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from portal.pagecache import pagecache_invalidate, pagecache_version
+from core.pagecache import pagecache_invalidate, pagecache_version
 from tests.accounts.factories import UserFactory
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')

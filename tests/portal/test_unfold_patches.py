@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from unfold.templatetags import unfold_list
 
-from portal import unfold_patches
+from core import unfold_patches
 from tests.accounts.factories import UserFactory
 from tests.hotline.factories import make_request
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from django import forms
 
-from portal.widgets import FastSelect
+from core.widgets import FastSelect
 
 CHOICES = [
     ("", "请选择"),

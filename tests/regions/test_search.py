@@ -1,6 +1,6 @@
 import pytest
 
-from portal.search import search_document, search_terms
+from core.search import search_document, search_terms
 from regions.selectors import region_tree
 from regions.selectors.articles import article_search
 from regions.services.articles import article_archive, article_create
@@ -68,7 +68,7 @@ def test_chinese_search_on_postgresql_uses_the_gin_index(articles):
         )
         assert "gin" in cursor.fetchone()[0]
         cursor.execute("SET enable_seqscan = off")
-        from portal.search import search_filter
+        from core.search import search_filter
         from regions.models import Article
 
         plan = search_filter(Article.objects.only("id"), query="竞业限制", rank=False).explain()

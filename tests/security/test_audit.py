@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.services.roles import role_assign
+from core.audit import MIN_RETENTION_DAYS, audit_log_prune, audit_record
+from core.models import AuditLog
+from core.tasks import audit_log_prune as audit_log_prune_task
 from hotline.services.requests import hotline_request_start
-from portal.audit import MIN_RETENTION_DAYS, audit_log_prune, audit_record
-from portal.models import AuditLog
-from portal.tasks import audit_log_prune as audit_log_prune_task
 from regions.models import Region
 from tests.accounts.factories import UserFactory
 from tests.hotline.factories import make_agent, make_request

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.test import Client
 
 from accounts.demo_identity import synthetic_id_number
-from portal.security import PiiMaskingFilter, mask_pii
+from core.security import PiiMaskingFilter, mask_pii
 from tests.security import logscan
 
 ID_NUMBER = synthetic_id_number(county="130102", birth="19860314", sequence=371)
@@ -68,7 +68,7 @@ def test_the_production_handler_masks_message_arguments_extra_and_traceback():
 
 def test_the_stdout_handler_in_settings_has_the_filter():
     assert "pii" in settings.LOGGING["handlers"]["stdout"]["filters"]
-    assert settings.LOGGING["filters"]["pii"]["()"] == "portal.security.PiiMaskingFilter"
+    assert settings.LOGGING["filters"]["pii"]["()"] == "core.security.PiiMaskingFilter"
 
 
 class _Keep(logging.Handler):

@@ -1,4 +1,4 @@
-"""Rate limits: hotline submissions and benefit claims (portal.security), sign-in (axes) and
+"""Rate limits: hotline submissions and benefit claims (core.security), sign-in (axes) and
 SMS codes (accounts.services.auth) — each answers in Chinese and lets the request through
 again after its window."""
 

@@ -7,7 +7,7 @@ from accounts.api.serializers.me import MeOutputSerializer, MeUpdateInputSeriali
 from accounts.selectors.me import MeSummary, me_summary
 from accounts.selectors.privacy import personal_data_export
 from accounts.services.users import user_update_profile
-from portal.audit import audit_record
+from core.audit import audit_record
 
 
 def _me_payload(summary: MeSummary) -> dict:

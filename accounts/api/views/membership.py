@@ -2,7 +2,7 @@
 
 Session authentication; anonymous callers get 403. Another member's application or transfer
 is a 404. Services' Chinese ``ValidationError`` messages come back as 400
-(``portal.api.exceptions``).
+(``core.api.exceptions``).
 """
 
 from django.core.exceptions import ValidationError

@@ -25,7 +25,6 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
@@ -131,33 +130,29 @@ def _cacheable(request: HttpRequest) -> bool:
     )
 
 
-def _key(request: HttpRequest, region_code: str) -> str:
-    from portal.views import LARGE_TEXT_COOKIE
+#: name → function(request) -> str: what else a cached page varies on. Apps register theirs
+#: in ``AppConfig.ready`` (regions: the visitor's current region; the site: 大字版), so the
+#: kernel knows no app's cookies.
+_VARY_ON: dict[str, Callable[[HttpRequest], str]] = {}
 
+
+def pagecache_vary_on(name: str, part: Callable[[HttpRequest], str]) -> None:
+    """Register ``part`` as one more component of every cached page's key (idempotent by
+    ``name``). ``part`` must be cheap: it runs on every anonymous request, hit or miss."""
+    _VARY_ON[name] = part
+
+
+def _key(request: HttpRequest) -> str:
     raw = "|".join(
         [
             request.path,
             request.META.get("QUERY_STRING", ""),
-            region_code,
             get_language() or "",
-            request.COOKIES.get(LARGE_TEXT_COOKIE, ""),
+            *(part(request) for _, part in sorted(_VARY_ON.items())),
         ]
     )
     digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
     return f"pagecache:{pagecache_version()}:{digest}"
-
-
-def _current_region_code(request: HttpRequest) -> str:
-    from regions.views import CURRENT_REGION_COOKIE, current_region_for
-
-    if (
-        settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and CURRENT_REGION_COOKIE not in request.COOKIES
-    ):
-        # Neither a session nor a remembered region: the default, without reading the tree.
-        return settings.PORTAL_DEFAULT_REGION_CODE
-    node = current_region_for(request)
-    return node.code if node is not None else ""
 
 
 def anonymous_page_cache(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -165,7 +160,7 @@ def anonymous_page_cache(view: Callable[..., HttpResponse]) -> Callable[..., Htt
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not _cacheable(request):
             return view(request, *args, **kwargs)
-        key = _key(request, _current_region_code(request))
+        key = _key(request)
         hit = _local_get(key)
         if hit is None:
             hit = cache.get(key)

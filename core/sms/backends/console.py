@@ -1,6 +1,6 @@
 import logging
 
-logger = logging.getLogger("portal.sms")
+logger = logging.getLogger("core.sms")
 
 
 class SmsBackend:

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from portal.models import OutboxMessage
-from portal.outbox import outbox_relay
+from core.models import OutboxMessage
+from core.outbox import outbox_relay
 
 
 class Command(BaseCommand):

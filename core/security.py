@@ -12,7 +12,7 @@ numbers in logs, and the sign-in audit.
   are masked in every record that reaches the configured handlers (message, arguments, extra
   fields of the JSON request log, and tracebacks).
 - ``record_sign_in``: every successful sign-in (password, SMS code, admin, OIDC) lands in the
-  audit log; connected in ``PortalConfig.ready``.
+  audit log; connected in ``CoreConfig.ready``.
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ def _client_key(request: HttpRequest) -> str:
     if user is not None and user.is_authenticated:
         return f"u{user.pk}"
     # Imported here: logging's configuration imports this module before the apps are ready.
-    from portal.audit import client_ip
+    from core.audit import client_ip
 
     return f"ip{client_ip(request) or ''}"
 
@@ -227,7 +227,7 @@ class PiiMaskingFilter(logging.Filter):
 
 def record_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     """``user_logged_in`` receiver: one audit entry per sign-in (who, from where)."""
-    from portal.audit import audit_record
+    from core.audit import audit_record
 
     if user is None or user.pk is None:
         return

@@ -2,9 +2,9 @@
 
 ``SMS_BACKEND`` names a class with ``send_messages(messages) -> int``:
 
-- ``portal.sms.backends.console.SmsBackend`` (default): writes each message to the log.
-- ``portal.sms.backends.locmem.SmsBackend``: keeps messages in ``portal.sms.outbox`` (tests).
-- ``portal.sms.backends.filebased.SmsBackend``: appends JSON lines to ``SMS_FILE_PATH``.
+- ``core.sms.backends.console.SmsBackend`` (default): writes each message to the log.
+- ``core.sms.backends.locmem.SmsBackend``: keeps messages in ``core.sms.outbox`` (tests).
+- ``core.sms.backends.filebased.SmsBackend``: appends JSON lines to ``SMS_FILE_PATH``.
 
 A real provider (阿里云短信, 腾讯云短信 …) is one more class with the same method: it receives
 ``SmsMessage`` objects, returns how many were accepted and raises ``SmsSendError`` on failure.
@@ -34,7 +34,7 @@ class SmsMessage:
 
 
 def get_backend():
-    path = getattr(settings, "SMS_BACKEND", "portal.sms.backends.console.SmsBackend")
+    path = getattr(settings, "SMS_BACKEND", "core.sms.backends.console.SmsBackend")
     return import_string(path)()
 
 

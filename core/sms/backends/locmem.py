@@ -1,8 +1,8 @@
-from portal import sms
+from core import sms
 
 
 class SmsBackend:
-    """Tests: messages are kept in ``portal.sms.outbox``."""
+    """Tests: messages are kept in ``core.sms.outbox``."""
 
     def send_messages(self, messages) -> int:
         sms.outbox.extend(messages)

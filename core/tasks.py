@@ -1,5 +1,5 @@
 """Portal work: relaying outbox rows left pending while the broker was down, pruning the
-audit log, and texting notices (``portal.notifications``)."""
+audit log, and texting notices (``core.notifications``)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 from django.db import OperationalError
 
-from portal.notifications import notification_sms_send
-from portal.outbox import outbox_purge, outbox_relay
-from portal.sms import SmsSendError
+from core.notifications import notification_sms_send
+from core.outbox import outbox_purge, outbox_relay
+from core.sms import SmsSendError
 
 logger = logging.getLogger(__name__)
 
@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 OUTBOX_KEEP_SENT = timedelta(days=7)
 
 
-@shared_task(name="portal.tasks.outbox_relay_pending", soft_time_limit=50, time_limit=60)
+@shared_task(name="core.tasks.outbox_relay_pending", soft_time_limit=50, time_limit=60)
 def outbox_relay_pending() -> int:
     """Send what the after-commit relay could not (idempotent: sent rows are skipped)."""
     sent = outbox_relay()
@@ -28,11 +28,11 @@ def outbox_relay_pending() -> int:
     return sent
 
 
-@shared_task(name="portal.tasks.audit_log_prune", ignore_result=True)
+@shared_task(name="core.tasks.audit_log_prune", ignore_result=True)
 def audit_log_prune() -> int:
     """Nightly: drop audit entries past their retention (never younger than six months);
     idempotent."""
-    from portal.audit import audit_log_prune as prune
+    from core.audit import audit_log_prune as prune
 
     return prune()
 
@@ -46,7 +46,7 @@ SMS_RETRY_BACKOFF_MAX = 1200
 
 @shared_task(
     bind=True,
-    name="portal.tasks.notification_sms_deliver",
+    name="core.tasks.notification_sms_deliver",
     autoretry_for=(OperationalError,),
     retry_backoff=SMS_RETRY_BACKOFF,
     retry_backoff_max=SMS_RETRY_BACKOFF_MAX,

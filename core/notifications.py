@@ -13,13 +13,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from portal.models import Notification
-from portal.outbox import outbox_enqueue
-from portal.sms import sms_send
+from core.models import Notification
+from core.outbox import outbox_enqueue
+from core.sms import sms_send
 
 SMS_PREFIX = "【职工之家·河北】"
-#: The outbox task that texts a notice (by name: ``portal.tasks`` imports this module).
-SMS_TASK = "portal.tasks.notification_sms_deliver"
+#: The outbox task that texts a notice (by name: ``core.tasks`` imports this module).
+SMS_TASK = "core.tasks.notification_sms_deliver"
 
 
 def notification_sms_text(notification: Notification) -> str:
@@ -69,7 +69,7 @@ def notify(
     transaction commits (never for a rolled-back action).
 
     The text goes through the transactional outbox to a Celery task
-    (``portal.tasks.notification_sms_deliver``), not from this request: a slow or failing
+    (``core.tasks.notification_sms_deliver``), not from this request: a slow or failing
     gateway neither slows the page nor loses the text, which is retried with backoff.
     Idempotent per ``dedupe_key``: the same key returns the existing notice and sends
     nothing again.

@@ -4,7 +4,7 @@ A bare delay call after commit is lost when the broker (Redis) is down at that m
 the business change is saved, the work it should trigger never happens. Instead,
 ``outbox_enqueue`` writes an ``OutboxMessage`` row in the caller's transaction (so it exists
 exactly when the change does) and publishes it right after commit. A row that could not be
-published stays pending; ``outbox_relay`` (the periodic ``portal.tasks.outbox_relay_pending``
+published stays pending; ``outbox_relay`` (the periodic ``core.tasks.outbox_relay_pending``
 task every 30 s, every worker start, ``manage.py outbox_relay``) sends it once the broker is
 back.
 
@@ -27,7 +27,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from portal.models import OutboxMessage
+from core.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
@@ -77,9 +77,11 @@ def outbox_enqueue(
 
 
 def _celery_app():
-    from portal.celery import app
+    # The project's Celery app is the current one (portal/__init__ creates it before any
+    # task runs); asking Celery for it keeps the kernel from importing the composition root.
+    from celery import current_app
 
-    return app
+    return current_app._get_current_object()
 
 
 def _task(name: str) -> Task:

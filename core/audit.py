@@ -7,7 +7,7 @@ from typing import Any
 from django.db import models
 from django.http import HttpRequest
 
-from portal.models import AuditLog
+from core.models import AuditLog
 
 
 def client_ip(request: HttpRequest | None) -> str | None:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 class AuditLog(models.Model):
     """Who looked at or changed what, when and from where. Append-only; written only through
-    ``portal.audit.audit_record``."""
+    ``core.audit.audit_record``."""
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -39,7 +39,7 @@ class AuditLog(models.Model):
 class Notification(models.Model):
     """An in-site notice to one user (a reply on a hotline request, an interview invitation).
 
-    Written only through ``portal.notifications.notify``; ``dedupe_key`` makes a retried task
+    Written only through ``core.notifications.notify``; ``dedupe_key`` makes a retried task
     or a repeated event notify once.
     """
 
@@ -78,7 +78,7 @@ class Notification(models.Model):
 class OutboxMessage(models.Model):
     """A Celery task to send, written in the same transaction as the change that needs it.
 
-    Written only through ``portal.outbox.outbox_enqueue``; ``portal.outbox.outbox_relay``
+    Written only through ``core.outbox.outbox_enqueue``; ``core.outbox.outbox_relay``
     publishes pending rows after commit, and again from a periodic task and at worker start,
     so a task enqueued while the broker is down is sent once it is back. ``key`` makes the
     same logical task enqueue once.
