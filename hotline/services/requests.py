@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import Action, user_can
 from core.audit import audit_record
 from core.notifications import notify
+from core.uploads import attachment_check
 from hotline.calendar import (
     TIER_LIMITS,
     add_working_days,
@@ -43,7 +44,6 @@ from hotline.models import (
 )
 from hotline.services.deadlines import request_due_dates, request_histories
 from regions.models import Region
-from regions.uploads import attachment_check
 
 MAX_ATTACHMENTS = 5
 

@@ -17,7 +17,7 @@ from accounts.services.wallet import credential_issue
 from core.notifications import notify
 from core.search import search_document
 from learning.models import Course, Enrollment, LearningReward, Lesson, LessonProgress
-from regions.services.articles import article_body_sanitise
+from publishing.services.articles import article_body_sanitise
 
 ENROLLMENT_SOURCE = "learning.enrollment"
 

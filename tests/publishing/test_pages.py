@@ -3,9 +3,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from regions.services.articles import article_archive, article_create
-from regions.services.catalog import service_entry_create
-from tests.regions.conftest import LIU_HONG_CASE, image_file, publish, region
+from publishing.services.articles import article_archive, article_create
+from publishing.services.catalog import service_entry_create
+from tests.publishing.conftest import LIU_HONG_CASE, image_file, publish, region
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +77,7 @@ def test_region_activities_and_jobs_blocks_can_be_filled(rf, regions):
     from regions.selectors import region_tree
 
     child = engines["django"].from_string(
-        '{% extends "regions/region_detail.html" %}'
+        '{% extends "publishing/region_detail.html" %}'
         "{% block region_activities %}<p>ACTIVITIES-HERE</p>{% endblock %}"
         "{% block region_jobs %}<p>JOBS-HERE</p>{% endblock %}"
     )
@@ -99,7 +99,7 @@ def test_article_page_has_open_graph_tags(client, langfang_editor):
         title="暖新礼包开始领取", summary="快递员、网约配送员、货车司机入会即可领取。",
         body="<p>正文</p>", tags="暖新礼包,新就业形态", cover=image_file(),
     )  # fmt: skip
-    from regions.services.articles import article_publish
+    from publishing.services.articles import article_publish
 
     article_publish(actor=langfang_editor, article=article)
     html = client.get(article.get_absolute_url()).content.decode()
@@ -122,7 +122,7 @@ def test_missing_things_are_friendly_404s(client, regions, path):
 def test_preview_for_editors_in_scope_only(client, langfang_editor, sjz_editor, member):
     article = article_create(actor=langfang_editor, region=region("131000"), kind="news",
                              title="待审核稿件", body="<p>正文</p>")  # fmt: skip
-    url = reverse("regions:article_preview", kwargs={"pk": article.pk})
+    url = reverse("publishing:article_preview", kwargs={"pk": article.pk})
     assert client.get(url).status_code == 404  # anonymous
     client.force_login(member)
     assert client.get(url).status_code == 404

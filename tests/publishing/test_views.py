@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from regions.views import CURRENT_REGION_COOKIE, CURRENT_REGION_SESSION_KEY
+from regions.current import CURRENT_REGION_COOKIE, CURRENT_REGION_SESSION_KEY
 
 pytestmark = pytest.mark.django_db
 
@@ -63,12 +63,12 @@ def test_region_pages_use_a_fixed_number_of_queries(client, regions, django_asse
 
 
 def test_choose_page_lists_every_county(client, regions):
-    html = client.get(reverse("regions:choose")).content.decode()
+    html = client.get(reverse("publishing:choose")).content.decode()
     assert html.count('name="code"') == 1 + 11 + 167
 
 
 def test_set_current_region_remembers_choice(client, regions):
-    response = client.post(reverse("regions:set_current"), {"code": "131000"})
+    response = client.post(reverse("publishing:set_current"), {"code": "131000"})
     assert response.status_code == 302
     assert response["Location"] == "/hebei/langfang/"
     assert client.session[CURRENT_REGION_SESSION_KEY] == "131000"
@@ -85,7 +85,7 @@ def test_remembered_cookie_is_used_in_a_new_session(client, regions):
 
 @pytest.mark.parametrize("code", ["999999", "abc", "", "1301001"])
 def test_set_current_with_bad_code_explains_in_chinese(client, regions, code):
-    response = client.post(reverse("regions:set_current"), {"code": code}, follow=True)
+    response = client.post(reverse("publishing:set_current"), {"code": code}, follow=True)
     assert response.status_code == 200
     html = response.content.decode()
     assert "没有这个地区" in html or "请选择一个地区" in html
@@ -93,4 +93,4 @@ def test_set_current_with_bad_code_explains_in_chinese(client, regions, code):
 
 
 def test_set_current_requires_post(client, regions):
-    assert client.get(reverse("regions:set_current")).status_code == 405
+    assert client.get(reverse("publishing:set_current")).status_code == 405

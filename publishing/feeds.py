@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from publishing.selectors.articles import article_published_qs, region_articles_q
 from regions.selectors import RegionNode, region_tree
-from regions.selectors.articles import article_published_qs, region_articles_q
 
 FEED_SIZE = 30
 
@@ -45,7 +45,7 @@ class RegionRssFeed(Feed):
         return item.summary or item.body[:300]
 
     def item_link(self, item) -> str:
-        return reverse("regions:article_detail", kwargs={"pk": item.pk})
+        return reverse("publishing:article_detail", kwargs={"pk": item.pk})
 
     def item_pubdate(self, item):
         return item.published_at

@@ -7,15 +7,15 @@ from typing import Any
 
 from django.core.cache import cache
 
-from regions.selectors.articles import article_cards_for_region
-from regions.selectors.catalog import service_list_for_region
+from publishing.selectors.articles import article_cards_for_region
+from publishing.selectors.catalog import service_list_for_region
 from regions.selectors.tree import RegionNode, region_tree
 
 PAGE_CACHE_SECONDS = 15 * 60
 
 
 def _key(code: str) -> str:
-    return f"regions:page:v1:{code}"
+    return f"publishing:page:v1:{code}"
 
 
 def region_page_content(*, node: RegionNode) -> dict[str, Any]:

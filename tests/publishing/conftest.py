@@ -10,8 +10,8 @@ from PIL import Image
 
 from accounts.models import Role
 from accounts.services.roles import role_assign
+from publishing.services.articles import article_create, article_publish
 from regions.models import Region
-from regions.services.articles import article_create, article_publish
 from tests.accounts.factories import StaffUserFactory, UserFactory
 
 LIU_HONG_CASE = (

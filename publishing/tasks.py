@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from regions.selectors.articles import article_ids_due
-from regions.services.articles import article_publish_scheduled
+from publishing.selectors.articles import article_ids_due
+from publishing.services.articles import article_publish_scheduled
 
 
 @shared_task(
-    name="regions.tasks.publish_due_articles",
+    name="publishing.tasks.publish_due_articles",
     soft_time_limit=50,
     time_limit=60,
     autoretry_for=(ConnectionError,),

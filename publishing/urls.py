@@ -1,8 +1,8 @@
 from django.urls import path, re_path
 
-from regions import views
+from publishing import views
 
-app_name = "regions"
+app_name = "publishing"
 
 urlpatterns = [
     path("regions/choose/", views.region_choose, name="choose"),

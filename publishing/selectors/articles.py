@@ -41,7 +41,7 @@ class ArticleCard:
     def url(self) -> str:
         from django.urls import reverse
 
-        return reverse("regions:article_detail", kwargs={"pk": self.id})
+        return reverse("publishing:article_detail", kwargs={"pk": self.id})
 
 
 def _cover_url(renditions: dict | None, size: str = "640") -> str:

@@ -1,15 +1,15 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from regions.models import ServiceEntry
-from regions.selectors import region_tree
-from regions.selectors.catalog import service_list_for_region
-from regions.services.catalog import (
+from publishing.selectors.catalog import service_list_for_region
+from publishing.services.catalog import (
     service_entry_create,
     service_entry_update,
     service_override_set,
 )
-from tests.regions.conftest import region
+from regions.models import ServiceEntry
+from regions.selectors import region_tree
+from tests.publishing.conftest import region
 
 pytestmark = pytest.mark.django_db
 

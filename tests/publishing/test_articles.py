@@ -7,8 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from regions.models import Article, ArticleAttachment, ArticleTransition
-from regions.services.articles import (
+from publishing.services.articles import (
     article_archive,
     article_attachment_add,
     article_body_sanitise,
@@ -18,8 +17,9 @@ from regions.services.articles import (
     article_submit,
     article_update,
 )
-from regions.tasks import publish_due_articles
-from tests.regions.conftest import image_file, publish, region
+from publishing.tasks import publish_due_articles
+from regions.models import Article, ArticleAttachment, ArticleTransition
+from tests.publishing.conftest import image_file, publish, region
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.contrib.sitemaps import Sitemap
 
+from publishing.selectors.articles import article_published_qs
 from regions.selectors import region_tree
-from regions.selectors.articles import article_published_qs
 
 
 class RegionSitemap(Sitemap):

@@ -1,10 +1,10 @@
 import pytest
 
 from core.search import search_document, search_terms
+from publishing.selectors.articles import article_search
+from publishing.services.articles import article_archive, article_create
 from regions.selectors import region_tree
-from regions.selectors.articles import article_search
-from regions.services.articles import article_archive, article_create
-from tests.regions.conftest import LIU_HONG_CASE, publish, region
+from tests.publishing.conftest import LIU_HONG_CASE, publish, region
 
 pytestmark = pytest.mark.django_db
 

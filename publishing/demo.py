@@ -14,9 +14,9 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from publishing.services.articles import article_create, article_publish, article_submit
+from publishing.services.catalog import service_entry_create, service_override_set
 from regions.models import Article, Region, ServiceEntry
-from regions.services.articles import article_create, article_publish, article_submit
-from regions.services.catalog import service_entry_create, service_override_set
 
 ADMIN_PHONE = "13900000001"
 LANGFANG_EDITOR_PHONE = "13900000003"

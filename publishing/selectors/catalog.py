@@ -30,7 +30,7 @@ def _layer(depth: int) -> str:
     return {0: "national", 1: "province"}.get(depth, "local")
 
 
-CATALOG_CACHE_KEY = "regions:service-catalog:v1"
+CATALOG_CACHE_KEY = "publishing:service-catalog:v1"
 CATALOG_CACHE_SECONDS = 6 * 3600
 
 

@@ -1,9 +1,9 @@
 import pytest
 from django.urls import reverse
 
+from publishing.services.articles import article_create
 from regions.models import Article, ServiceEntry
-from regions.services.articles import article_create
-from tests.regions.conftest import LIU_HONG_CASE, image_file, region
+from tests.publishing.conftest import LIU_HONG_CASE, image_file, region
 
 pytestmark = pytest.mark.django_db
 
@@ -128,7 +128,7 @@ def test_publish_action_respects_county_approval(client, langfang_editor, sanhe_
 
 
 def test_service_entries_admin_is_scoped(client, superuser, langfang_editor):
-    from regions.services.catalog import service_entry_create
+    from publishing.services.catalog import service_entry_create
 
     service_entry_create(actor=superuser, region=region("130100"), title="石家庄技能培训",
                          icon="school", link_url="/learning/")  # fmt: skip

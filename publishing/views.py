@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -11,49 +10,22 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.db_router import replica_reads
 from core.pagecache import anonymous_page_cache
-from regions.forms import ArticleSearchForm, LocateForm, RegionChoiceForm
-from regions.selectors import RegionNode, region_node_get_by_slugs, region_tree
-from regions.selectors.articles import (
+from publishing.forms import ArticleSearchForm, LocateForm, RegionChoiceForm
+from publishing.selectors.articles import (
     article_cards,
     article_cover_url,
     article_get_for_preview,
     article_get_published,
     article_search,
 )
-from regions.selectors.entry import entry_region_choose, region_nearest_county
-from regions.selectors.pages import region_page_content
-from regions.services.articles import article_read_register
+from publishing.selectors.entry import entry_region_choose, region_nearest_county
+from publishing.selectors.pages import region_page_content
+from publishing.services.articles import article_read_register
+from regions.current import CURRENT_REGION_COOKIE, CURRENT_REGION_SESSION_KEY
+from regions.selectors import region_node_get_by_slugs, region_tree
 
-CURRENT_REGION_SESSION_KEY = "current_region_code"
-CURRENT_REGION_COOKIE = "region"
 ONE_YEAR = 365 * 24 * 3600
 SEARCH_PAGE_SIZE = 20
-
-
-def current_region_for(request: HttpRequest) -> RegionNode | None:
-    """The region the visitor chose (session, then the remembered cookie), else the province."""
-    tree = region_tree()
-    for code in (
-        request.session.get(CURRENT_REGION_SESSION_KEY) if hasattr(request, "session") else None,
-        request.COOKIES.get(CURRENT_REGION_COOKIE),
-        settings.PORTAL_DEFAULT_REGION_CODE,
-    ):
-        node = tree.get(code) if code else None
-        if node is not None:
-            return node
-    return None
-
-
-def current_region_code(request: HttpRequest) -> str:
-    """The current region's code for the page cache's key (registered in ``RegionsConfig``)."""
-    if (
-        settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and CURRENT_REGION_COOKIE not in request.COOKIES
-    ):
-        # Neither a session nor a remembered region: the default, without reading the tree.
-        return settings.PORTAL_DEFAULT_REGION_CODE
-    node = current_region_for(request)
-    return node.code if node is not None else ""
 
 
 @require_GET
@@ -66,7 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
             {"node": province, "children": tree.children(province)}
             for province in tree.children(root)
         ]
-    return render(request, "regions/home.html", {"root": root, "provinces": provinces})
+    return render(request, "publishing/home.html", {"root": root, "provinces": provinces})
 
 
 @require_GET
@@ -81,7 +53,7 @@ def region_detail(request: HttpRequest, slugs: str) -> HttpResponse:
         "children": tree.children(node),
         **region_page_content(node=node),
     }
-    return render(request, "regions/region_detail.html", context)
+    return render(request, "publishing/region_detail.html", context)
 
 
 def _choose_context() -> dict:
@@ -100,7 +72,7 @@ def _choose_context() -> dict:
 @require_GET
 def region_choose(request: HttpRequest) -> HttpResponse:
     context = {**_choose_context(), "next": request.GET.get("next", "")}
-    return render(request, "regions/region_choose.html", context)
+    return render(request, "publishing/region_choose.html", context)
 
 
 def _remember(response: HttpResponse, code: str) -> HttpResponse:
@@ -116,7 +88,7 @@ def region_set_current(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         for error in form.errors.get("code", []):
             messages.error(request, error)
-        return redirect("regions:choose")
+        return redirect("publishing:choose")
     node = region_tree().get(form.cleaned_data["code"])
     request.session[CURRENT_REGION_SESSION_KEY] = node.code
     messages.success(request, _("已切换到%(name)s。") % {"name": node.name})
@@ -137,7 +109,7 @@ def region_entry(request: HttpRequest) -> HttpResponse:
     )
     if choice is None:
         context = {**_choose_context(), "next": "", "locate": True}
-        return render(request, "regions/region_choose.html", context)
+        return render(request, "publishing/region_choose.html", context)
     if choice.source == "union":
         text = _("根据您所在的工会（%(union)s），为您打开%(region)s专区。") % {
             "union": choice.detail,
@@ -193,7 +165,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = article_get_published(pk=pk)
     article_read_register(article_id=article.pk)
     article.read_count += 1  # what the page shows; the database was updated atomically
-    return render(request, "regions/article_detail.html", _article_context(request, article))
+    return render(request, "publishing/article_detail.html", _article_context(request, article))
 
 
 @require_GET
@@ -201,7 +173,7 @@ def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """An editor's view of an article in any status; 404 outside their scope."""
     article = article_get_for_preview(user=request.user, pk=pk)
     context = {**_article_context(request, article), "preview": True}
-    return render(request, "regions/article_detail.html", context)
+    return render(request, "publishing/article_detail.html", context)
 
 
 @require_GET
@@ -226,13 +198,13 @@ def article_list(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(
         request,
-        "regions/article_list.html",
+        "publishing/article_list.html",
         {
             "form": form,
             "results": results,
             "page": page,
             "region": region,
             "querystring": query.urlencode(),
-            "search_url": reverse("regions:article_list"),
+            "search_url": reverse("publishing:article_list"),
         },
     )

@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from accounts.permissions import Action, user_can
 from core.audit import audit_record
 from core.search import search_document
+from core.uploads import attachment_check, image_check, image_renditions
 from regions.models import Article, ArticleAttachment, ArticleTransition, Region
-from regions.uploads import attachment_check, image_check, image_renditions
 
 Status = Article.Status
 
@@ -282,7 +282,7 @@ def article_publish(
 @transaction.atomic
 def article_publish_scheduled(*, article_id: int, now: datetime | None = None) -> bool:
     """Publish a scheduled article whose time has come; idempotent (False if not due or
-    no longer scheduled). Called by the beat task ``regions.tasks.publish_due_articles``."""
+    no longer scheduled). Called by the beat task ``publishing.tasks.publish_due_articles``."""
     now = now or timezone.now()
     article = (
         Article.objects.select_for_update(of=("self",))
