@@ -13,7 +13,7 @@ per language and field name, and the escaped key put in its place.
 The headers depend only on the change list (its request, ordering and columns), never on the
 row, so they are computed once per ``ChangeList`` and kept on it. ``apply()`` runs from
 ``CoreConfig.ready``; it refuses to patch anything but the function it was written against,
-so an unfold upgrade that changes it is noticed by ``tests/portal/test_unfold_patches.py``
+so an unfold upgrade that changes it is noticed by ``tests/core/test_unfold_patches.py``
 instead of silently serving stale headers.
 """
 

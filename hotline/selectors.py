@@ -22,8 +22,8 @@ from hotline.models import (
     RequestMessage,
     State,
 )
+from publishing.selectors.articles import article_search
 from regions.models import Article, Region
-from regions.selectors.articles import article_search
 
 
 def _as_int(value: Any) -> int | None:

@@ -18,7 +18,7 @@ from hotline.forms import AddInfoForm, BookForm, RateForm, ReopenForm, RequestSu
 from hotline.models import ConsultationBooking, State
 from hotline.services import consultations
 from hotline.services import requests as services
-from regions.views import current_region_for
+from regions.current import current_region_for
 
 
 def _add_error(form: Form, exc: ValidationError) -> None:

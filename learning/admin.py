@@ -16,6 +16,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
 
+from accounts.admin_scope import ScopedAdmin, scoped_regions_q
 from accounts.permissions import Action, region_scope_q, user_can
 from activities.selectors import points_audit_allowed
 from learning.models import (
@@ -50,12 +51,11 @@ from learning.services.questions import (
     question_create,
     question_import,
 )
-from regions.admin import ScopedAdmin, _scoped_regions
 from regions.models import Region
 
 
 def _scoped_region_queryset(user):
-    return Region.objects.filter(_scoped_regions(user)).order_by("code")
+    return Region.objects.filter(scoped_regions_q(user)).order_by("code")
 
 
 # --- courses -----------------------------------------------------------------------------

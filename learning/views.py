@@ -37,7 +37,7 @@ from learning.services.exams import (
     grace,
 )
 from learning.services.practice import practice_answer, wrong_book_streak
-from regions.views import current_region_for
+from regions.current import current_region_for
 
 PAGE_SIZE = 20
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 NAV_ENTRIES = [
     ("home", _("首页"), "home"),
-    ("regions", _("地区"), "regions:choose"),
+    ("regions", _("地区"), "publishing:choose"),
     ("learning", _("冀工学堂"), "learning:index"),
     ("hotline", _("12351"), "hotline:index"),
     ("jobs", _("就业"), "jobs:index"),

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "portal.apps.PortalSiteConfig",
     "accounts.apps.AccountsConfig",
     "regions.apps.RegionsConfig",
+    "publishing.apps.PublishingConfig",
     "learning.apps.LearningConfig",
     "hotline.apps.HotlineConfig",
     "jobs.apps.JobsConfig",
@@ -525,7 +526,7 @@ REGIONS_COUNTY_NEEDS_CITY_APPROVAL = env.bool("REGIONS_COUNTY_NEEDS_CITY_APPROVA
 REGIONS_MAX_IMAGE_BYTES = 5 * 1024 * 1024
 REGIONS_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 CELERY_BEAT_SCHEDULE["regions-publish-due-articles"] = {
-    "task": "regions.tasks.publish_due_articles",
+    "task": "publishing.tasks.publish_due_articles",
     "schedule": 60.0,  # seconds: a scheduled article appears within a minute of its time
 }
 # <<< regions block <<<

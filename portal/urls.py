@@ -6,12 +6,13 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from portal import views
-from regions.feeds import RegionAtomFeed, RegionRssFeed
-from regions.sitemaps import SITEMAPS
-from regions.views import home
+from publishing.feeds import RegionAtomFeed, RegionRssFeed
+from publishing.sitemaps import SITEMAPS
+from publishing.views import home
 
 api_patterns = [
     path("", include("regions.api.urls")),
+    path("", include("publishing.api.urls")),
     path("", include("accounts.api.urls")),
     path("", include("hotline.api.urls")),
     path("", include("learning.api.urls")),
@@ -34,11 +35,11 @@ urlpatterns = [
     # OpenID Connect provider: /.well-known/openid-configuration and jwks.json at the root,
     # the endpoints under /oidc/ (namespace "idp:oidc", as allauth expects).
     path("", include(("accounts.oidc", "idp"))),
-    # >>> regions: feeds and sitemap
+    # >>> publishing: feeds and sitemap
     path("feeds/<str:code>/rss/", RegionRssFeed(), name="region-feed-rss"),
     path("feeds/<str:code>/atom/", RegionAtomFeed(), name="region-feed-atom"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    # <<< regions
+    # <<< publishing
     path("", include("accounts.urls")),
     path("learning/", include("learning.urls")),
     path("hotline/", include("hotline.urls")),
@@ -47,7 +48,7 @@ urlpatterns = [
     path("datahub/", include("datahub.urls")),
     path("insights/", include("insights.urls")),
     # Region pages own readable top-level paths (/hebei/langfang/), so they come last.
-    path("", include("regions.urls")),
+    path("", include("publishing.urls")),
 ]
 
 if settings.DEBUG:

@@ -9,7 +9,7 @@ class RegionsConfig(AppConfig):
     def ready(self) -> None:
         from core.pagecache import pagecache_vary_on
         from regions import signals  # noqa: F401 - connects the cache invalidation
-        from regions.views import current_region_code
+        from regions.current import current_region_code
 
         # An anonymous visitor's cached page is the one for the region they chose.
         pagecache_vary_on("region", current_region_code)

@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 
+from regions.current import current_region_for
 from regions.selectors import region_tree
-from regions.views import current_region_for
 
 
 def current_region(request: HttpRequest) -> dict:

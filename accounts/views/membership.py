@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.membership_forms import MembershipApplyForm, TransferRequestForm, UnionSearchForm
 from accounts.selectors import membership as selectors
 from accounts.services import membership as services
-from regions.views import current_region_for
+from regions.current import current_region_for
 
 
 def _add_service_error(form: Form, exc: ValidationError | PermissionDenied) -> None:

@@ -12,8 +12,8 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from hotline.models import HotlineRequest, RequestMessage, State
+from publishing.services.articles import article_create, article_submit
 from regions.models import Article
-from regions.services.articles import article_create, article_submit
 
 _ID_NUMBER = re.compile(
     r"(?<![0-9])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])\d{2}\d{3}[0-9Xx](?![0-9])"
@@ -79,7 +79,7 @@ def hotline_case_create(*, actor: Any, request: HotlineRequest) -> Article:
     """An anonymised typical-case draft from a resolved request, submitted for review.
 
     Preconditions: the request is resolved or closed and has no case yet; the actor may
-    publish content in the request's region (``regions.services.articles`` checks).
+    publish content in the request's region (``publishing.services.articles`` checks).
     Side effects: an Article (kind "case") created and submitted; linked on the request.
     """
     request = (

@@ -1,10 +1,9 @@
-"""Writes for competitions (冀高一筹): registration with eligibility, round attempts,
-standings and awards."""
+"""Writes for competitions (冀高一筹): registration with eligibility, round attempts and
+awards; the standings are kept in ``learning.services.standings``."""
 
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -24,8 +23,8 @@ from learning.models import (
     CompetitionRound,
     LearningReward,
 )
-from learning.services.courses import learning_reward_record
 from learning.services.exams import attempt_start
+from learning.services.rewards import learning_reward_record
 
 RESULT_SOURCE = "learning.competition_result"
 PRIZES = (("first_prizes", "一等奖"), ("second_prizes", "二等奖"), ("third_prizes", "三等奖"))
@@ -116,29 +115,6 @@ def competition_round_start(*, user: Any, round: CompetitionRound) -> Attempt:
     if now > round.closes_at:
         raise ValidationError(_("本轮比赛已结束。"))
     return attempt_start(user=user, paper=round.paper, round=round)
-
-
-@transaction.atomic
-def competition_result_update(*, attempt: Attempt) -> CompetitionResult | None:
-    """Keep the entrant's best attempt of the round (higher score, then less time) and
-    their totals. Called by the submit service; locks the standing row."""
-    result = (
-        CompetitionResult.objects.select_for_update()
-        .filter(registration__competition_id=attempt.round.competition_id, user_id=attempt.user_id)
-        .first()
-    )
-    if result is None or attempt.score is None:
-        return None
-    key = str(attempt.round_id)
-    best = result.round_scores.get(key)
-    candidate = [str(attempt.score), attempt.duration_seconds or 0]
-    if best is None or (Decimal(candidate[0]), -candidate[1]) > (Decimal(best[0]), -best[1]):
-        result.round_scores[key] = candidate
-        result.score = sum((Decimal(v[0]) for v in result.round_scores.values()), Decimal(0))
-        result.duration_seconds = sum(v[1] for v in result.round_scores.values())
-        result.updated_at = timezone.now()
-        result.save(update_fields=["round_scores", "score", "duration_seconds", "updated_at"])
-    return result
 
 
 @transaction.atomic

@@ -17,7 +17,8 @@ from accounts.services.wallet import credential_issue
 from core.notifications import notify
 from core.search import search_document
 from learning.models import Course, Enrollment, LearningReward, Lesson, LessonProgress
-from regions.services.articles import article_body_sanitise
+from learning.services.rewards import learning_reward_record
+from publishing.services.articles import article_body_sanitise
 
 ENROLLMENT_SOURCE = "learning.enrollment"
 
@@ -167,23 +168,3 @@ def _course_completed(*, enrollment: Enrollment) -> None:
         url=reverse("learning:course_detail", args=[course.pk]),
         dedupe_key=f"learning.course_completed:{enrollment.pk}",
     )
-
-
-@transaction.atomic
-def learning_reward_record(
-    *, user: Any, reason: str, points: int, key: str, description: str
-) -> LearningReward:
-    """Record a points-earning event once per ``key``. Side effect: once the caller's
-    transaction commits, ``learning.tasks.credit_reward`` credits it to the points ledger
-    (``learning.services.rewards.learning_reward_credit``); a lost task is picked up by the
-    hourly sweep."""
-    reward, created = LearningReward.objects.get_or_create(
-        key=key,
-        defaults={"user": user, "reason": reason, "points": points, "description": description},
-    )
-    if created:
-        from core.outbox import outbox_enqueue
-        from learning.tasks import credit_reward
-
-        outbox_enqueue(credit_reward, args=[reward.pk], key=f"learning.credit_reward:{reward.pk}")
-    return reward

@@ -27,6 +27,8 @@ from learning.models import (
     QuestionKind,
 )
 from learning.services.questions import answer_clean, answer_fraction
+from learning.services.rewards import learning_reward_record
+from learning.services.standings import competition_result_update
 
 
 def grace() -> timedelta:
@@ -228,8 +230,6 @@ def _submit_locked(
     attempt.duration_seconds = max(0, int((end - attempt.started_at).total_seconds()))
     attempt.save(update_fields=["status", "submitted_at", "score", "duration_seconds"])
     if attempt.round_id is not None:
-        from learning.services.competitions import competition_result_update
-
         competition_result_update(attempt=attempt)
     else:
         _exam_passed_reward(attempt)
@@ -239,8 +239,6 @@ def _submit_locked(
 def _exam_passed_reward(attempt: Attempt) -> None:
     """Passing a paper earns points once per member and paper, however many attempts it
     took (competition rounds earn awards instead)."""
-    from learning.services.courses import learning_reward_record
-
     paper = attempt.paper
     points = getattr(settings, "LEARNING_EXAM_PASS_POINTS", 0)
     if not points or attempt.score is None or attempt.score < paper.pass_score:

@@ -1,15 +1,18 @@
-"""Learning rewards into the points ledger: each ``LearningReward`` is credited once,
-through the one points service (``activities.services.points_credit``)."""
+"""Learning rewards into the points ledger: each ``LearningReward`` is recorded once per
+event (a course finished, a paper passed, a prize) and credited once, through the one points
+service (``activities.services.points_credit``)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from activities.models import PointsEntry
 from activities.services import points_credit
+from core.outbox import outbox_enqueue
 from learning.models import LearningReward
 
 REWARD_SOURCES = {
@@ -21,6 +24,28 @@ REWARD_SOURCES = {
 
 def reward_idempotency_key(reward: LearningReward) -> str:
     return f"learning:{reward.key}"
+
+
+@transaction.atomic
+def learning_reward_record(
+    *, user: Any, reason: str, points: int, key: str, description: str
+) -> LearningReward:
+    """Record a points-earning event once per ``key``. Side effect: once the caller's
+    transaction commits, ``learning.tasks.credit_reward`` credits it to the points ledger
+    (``learning_reward_credit`` below); a lost task is picked up by the
+    hourly sweep."""
+    reward, created = LearningReward.objects.get_or_create(
+        key=key,
+        defaults={"user": user, "reason": reason, "points": points, "description": description},
+    )
+    if created:
+        # By task name: services never import tasks (docs/architecture.md).
+        outbox_enqueue(
+            "learning.tasks.credit_reward",
+            args=[reward.pk],
+            key=f"learning.credit_reward:{reward.pk}",
+        )
+    return reward
 
 
 @transaction.atomic

@@ -3,7 +3,6 @@ from django.urls import path
 from regions.api import views
 
 urlpatterns = [
-    path("articles/", views.ArticleListApi.as_view(), name="article-list"),
     path("regions/", views.RegionListApi.as_view(), name="region-list"),
     path("regions/<str:code>/", views.RegionDetailApi.as_view(), name="region-detail"),
 ]

@@ -2,15 +2,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.permissions import AllowAny
 
-from regions.api.serializers import (
-    ArticleListFilterSerializer,
-    ArticleOutputSerializer,
-    RegionListFilterSerializer,
-    RegionOutputSerializer,
-)
+from regions.api.serializers import RegionListFilterSerializer, RegionOutputSerializer
 from regions.models import Region
-from regions.selectors import region_get, region_list, region_tree
-from regions.selectors.articles import article_search
+from regions.selectors import region_get, region_list
 
 
 class RegionListApi(ListAPIView):
@@ -40,26 +34,3 @@ class RegionDetailApi(RetrieveAPIView):
 
     def get_object(self) -> Region:
         return region_get(code=self.kwargs["code"])
-
-
-class ArticleListApi(ListAPIView):
-    """Public list of published articles, by region (with its subtree) and kind, searchable
-    in Chinese with ``q``."""
-
-    permission_classes = [AllowAny]
-    serializer_class = ArticleOutputSerializer
-
-    @extend_schema(parameters=[ArticleListFilterSerializer])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        filters = ArticleListFilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        data = filters.validated_data
-        region = region_tree().get(data["region"]) if data.get("region") else None
-        return article_search(
-            query=data.get("q", ""),
-            region_path=region.path if region else None,
-            kind=data.get("kind"),
-        )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 class Article(models.Model):
     """News, notices, typical cases and policy explainers of one region.
 
-    Written only through ``regions.services.articles``: the body is sanitised, the search
+    Written only through ``publishing.services.articles``: the body is sanitised, the search
     document rebuilt and each status change recorded as an ``ArticleTransition`` there.
     """
 
@@ -87,7 +87,7 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("regions:article_detail", kwargs={"pk": self.pk})
+        return reverse("publishing:article_detail", kwargs={"pk": self.pk})
 
     @property
     def tag_list(self) -> list[str]:

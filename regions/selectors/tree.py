@@ -52,7 +52,7 @@ class RegionNode:
     def url(self) -> str:
         if not self.slug_path:
             return reverse("home")
-        return reverse("regions:detail", kwargs={"slugs": "/".join(self.slug_path)})
+        return reverse("publishing:detail", kwargs={"slugs": "/".join(self.slug_path)})
 
 
 @dataclass(frozen=True)

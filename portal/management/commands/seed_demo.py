@@ -15,7 +15,7 @@ DEMO_MODULES = [
     "accounts.demo_membership",
     "accounts.demo_identity",
     "accounts.demo_oidc",
-    "regions.demo_content",
+    "publishing.demo",
     "activities.demo",
     "jobs.demo",
     "hotline.demo",
