@@ -14,10 +14,12 @@ from accounts.models import Role, RoleAssignment, User
 from accounts.permissions import Action, forget_grants, user_can
 from accounts.services.roles import role_assign
 from core.audit import audit_record
+from core.outbox import outbox_enqueue
 from core.search import search_document
 from jobs.matching import EDUCATION_LEVELS, normalise_certificate, normalise_title
 from jobs.models import Employer, EmploymentType, JobPost
 from jobs.selectors import user_can_manage_post, user_is_employer_of
+from jobs.services.matching import job_index_invalidate
 from regions.models import Region
 
 POST_FIELDS = (
@@ -142,8 +144,6 @@ def _fill_derived(post: JobPost) -> None:
 
 def posts_changed() -> None:
     """Tell every process its in-memory matching index is stale (after commit)."""
-    from jobs.services.matching import job_index_invalidate
-
     transaction.on_commit(job_index_invalidate)
 
 
@@ -255,12 +255,9 @@ def job_post_update(*, actor: Any, post: JobPost, **data: Any) -> JobPost:
 
 
 def _enqueue_post_match(post: JobPost) -> None:
-    from core.outbox import outbox_enqueue
-    from jobs.tasks import match_post
-
     # One matching per version of the post: a repeated request enqueues nothing more.
     outbox_enqueue(
-        match_post,
+        "jobs.tasks.match_post",
         args=[post.pk],
         key=f"jobs.match_post:{post.pk}:{post.updated_at.isoformat()}",
     )

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from core.outbox import outbox_enqueue
+from jobs.match_docs import resume_doc
 from jobs.matching import resume_missing_fields
 from jobs.models import Education, EmploymentType, Resume
 from jobs.services.posts import _clean_list
@@ -117,8 +119,6 @@ def resume_save(*, user: Any, **data: Any) -> Resume:
     merged.update({k: v for k, v in data.items() if k in RESUME_FIELDS})
     for name, value in _validate(merged).items():
         setattr(resume, name, value)
-    from jobs.services.matching import resume_doc
-
     missing = resume_missing_fields(resume_doc(resume))
     resume.match_missing = missing
     resume.match_state = Resume.MatchState.INCOMPLETE if missing else Resume.MatchState.PENDING
@@ -130,11 +130,8 @@ def resume_save(*, user: Any, **data: Any) -> Resume:
     if missing:
         resume.matches.all().delete()
     else:
-        from core.outbox import outbox_enqueue
-        from jobs.tasks import match_resume
-
         outbox_enqueue(
-            match_resume,
+            "jobs.tasks.match_resume",
             args=[resume.pk, resume.revision],
             key=f"jobs.match_resume:{resume.pk}:{resume.revision}",
         )
