@@ -19,7 +19,7 @@ from accounts.oidc import OIDCAdapter, oidc_client_register
 from deploy.genkeys import rotate_oidc_key
 from portal.settings import _pem_blocks
 from tests.accounts.factories import UserFactory
-from tests.accounts.test_oidc import PUBLIC_REDIRECT, exchange, obtain_code, pkce_pair
+from tests.accounts.oidc_support import PUBLIC_REDIRECT, exchange, obtain_code, pkce_pair
 
 
 def _pem() -> str:
