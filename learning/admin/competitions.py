@@ -7,10 +7,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_scope import ScopedAdmin
 from accounts.permissions import Action, region_scope_q, user_can
+from core.outbox import outbox_enqueue
 from learning.admin.common import (
     GroupedAdminMixin,
     GroupedInlineFormSet,
@@ -113,20 +115,16 @@ class CompetitionAdmin(GroupedAdminMixin, ScopedAdmin):
 
     @admin.action(description=_("颁发奖项（存入获奖者卡包）"))
     def issue_awards(self, request, queryset):
-        from core.outbox import outbox_enqueue
-        from learning.tasks import issue_competition_awards
-
         for competition in queryset:
             if not user_can(request.user, Action.CONTENT_PUBLISH, region=competition.region):
                 continue
-            from django.utils import timezone
-
             if timezone.now() < competition.ends_at:
                 self.message_user(
                     request, _("%(c)s：竞赛结束后才能颁奖。") % {"c": competition}, messages.ERROR
                 )
                 continue
-            outbox_enqueue(issue_competition_awards, args=[competition.pk])
+            # In the background: a big competition's awards would hold the request.
+            outbox_enqueue("learning.tasks.issue_competition_awards", args=[competition.pk])
             self.message_user(
                 request, _("%(c)s：正在颁发奖项。") % {"c": competition}, messages.SUCCESS
             )
