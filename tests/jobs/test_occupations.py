@@ -118,3 +118,37 @@ def test_nightly_learning_and_a_staff_correction_are_used_next_time(regions):
     assert OccupationTitle.objects.get(title="外卖小哥").source == "staff"
     again = make_post(employer=employer, title="外卖小哥")
     assert JobPost.objects.get(pk=again.pk).occupation == "4-09-08-01"
+
+
+@pytest.mark.django_db
+def test_staff_correct_a_title_in_the_admin_and_others_may_not(client, regions, settings):
+    from django.urls import reverse
+
+    from tests.accounts.factories import UserFactory
+
+    settings.PORTAL_STAFF_MFA_REQUIRED = False
+    call_command("load_occupations")
+    employer = make_employer()
+    post = make_post(employer=employer, title="外卖小哥")
+    url = reverse("admin:jobs_occupationtitle_add")
+    client.force_login(UserFactory())
+    assert client.get(url).status_code in (302, 403, 404)  # not staff: no admin
+    client.force_login(make_moderator())
+    assert client.get(reverse("admin:jobs_occupation_changelist")).status_code == 200
+    response = client.post(url, {"title": "外卖小哥", "occupation": "4-10-08-01"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    correction = OccupationTitle.objects.get(title="外卖小哥")
+    assert correction.source == "staff" and correction.occupation_id == "4-10-08-01"
+    post.refresh_from_db()
+    assert (post.occupation, post.occupation_source) == ("4-10-08-01", "auto")
+
+
+def test_unseen_vocabulary_set_stays_above_its_target(tmp_path, capsys):
+    """The generated set of titles the dev set never uses (bench/matching_unseen.py)."""
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[2] / "bench" / "data" / "matching-unseen"
+    call_command("evaluate_matching", str(folder), "--run-out", str(tmp_path / "run.tsv"))
+    out = capsys.readouterr().out
+    ndcg = float(out.split("nDCG@10\t")[1].split("\t")[0])
+    assert ndcg >= 0.95
