@@ -41,6 +41,7 @@ def post_doc(post: JobPost) -> JobDoc:
         education=post.education,
         employment_type=post.employment_type,
         occupation=post.occupation or None,
+        occupation_confidence=post.occupation_confidence,
     )
 
 
@@ -62,6 +63,7 @@ def resume_doc(resume: Resume) -> ResumeDoc:
         employment_types=tuple(resume.employment_types),
         history_titles=tuple(h["title"] for h in resume.work_history if h.get("title")),
         summary=resume.summary,
+        occupations=tuple((str(c), float(f), str(t)) for c, f, t in resume.occupations or ()),
     )
 
 

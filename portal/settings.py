@@ -593,6 +593,10 @@ CELERY_BEAT_SCHEDULE["learning-credit-rewards"] = {
 # >>> jobs block (résumés, job posts, matching on Celery, applications) >>>
 from celery.schedules import crontab  # noqa: E402
 
+CELERY_BEAT_SCHEDULE["jobs-learn-vocabulary"] = {
+    "task": "jobs.tasks.learn_vocabulary",
+    "schedule": crontab(hour=2, minute=0),  # titles learned from posts, before the refresh
+}
 CELERY_BEAT_SCHEDULE["jobs-nightly-refresh"] = {
     "task": "jobs.tasks.nightly_refresh",
     "schedule": crontab(hour=2, minute=30),  # re-match every résumé while members sleep

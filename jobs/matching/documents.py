@@ -11,7 +11,7 @@ import numpy as np
 import rjieba
 from sklearn.feature_extraction.text import CountVectorizer
 
-from jobs.matching.vocabulary import OCCUPATIONS, normalise_title
+from jobs.matching.occupations import TitleMapper, default_mapper
 
 # --- documents ------------------------------------------------------------------------------
 
@@ -30,11 +30,10 @@ class JobDoc:
     experience_years: float = 0
     education: str = "不限"
     employment_type: str = "全职"
-    occupation: str | None = None  # taxonomy code; derived from the title when None
-
-    @property
-    def occupation_code(self) -> str | None:
-        return self.occupation if self.occupation in OCCUPATIONS else normalise_title(self.title)
+    #: CSCO code stored for the post (mapped when saved, or corrected by staff); when None
+    #: or not a code of the classification, the index maps the title itself.
+    occupation: str | None = None
+    occupation_confidence: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -52,12 +51,12 @@ class ResumeDoc:
     employment_types: tuple[str, ...] = ()
     history_titles: tuple[str, ...] = ()
     summary: str = ""
+    #: (CSCO code, confidence, the title it came from) stored for the résumé; when empty,
+    #: the index maps the seeker titles itself.
+    occupations: tuple[tuple[str, float, str], ...] = ()
 
     def seeker_titles(self) -> tuple[str, ...]:
         return self.desired_titles or self.history_titles
-
-    def occupation_codes(self) -> set[str]:
-        return {c for c in map(normalise_title, self.seeker_titles()) if c}
 
     def cities(self) -> set[str]:
         cities = set(self.desired_cities)
@@ -66,12 +65,37 @@ class ResumeDoc:
         return cities
 
 
-def occupation_key(resume: ResumeDoc) -> tuple[str, ...]:
+def job_occupation(job: JobDoc, mapper: TitleMapper | None = None) -> tuple[str | None, float]:
+    """The post's occupation code and confidence: the stored one, else its title mapped
+    (the best occupation only: a post is one job). (None, 0) when the title maps to none."""
+    mapper = mapper or default_mapper()
+    if job.occupation and mapper.classification.get(job.occupation):
+        return job.occupation, float(job.occupation_confidence)
+    mapped = mapper.map(job.title)
+    return (mapped[0][0], mapped[0][1]) if mapped else (None, 0.0)
+
+
+def resume_occupations(
+    resume: ResumeDoc, mapper: TitleMapper | None = None
+) -> dict[str, tuple[float, str]]:
+    """Code → (confidence, the seeker title it came from) of the résumé: the stored
+    mapping, else every seeker title mapped (the most confident title per code)."""
+    mapper = mapper or default_mapper()
+    out: dict[str, tuple[float, str]] = {}
+    pairs = resume.occupations or tuple(
+        (code, conf, title) for title in resume.seeker_titles() for code, conf in mapper.map(title)
+    )
+    for code, conf, title in pairs:
+        if mapper.classification.get(code) and conf > out.get(code, (0.0, ""))[0]:
+            out[code] = (float(conf), title)
+    return out
+
+
+def occupation_key(resume: ResumeDoc, mapper: TitleMapper | None = None) -> tuple:
     """Résumés with the same key share their candidate posts and occupation fit, so the
     batch path scores them together (the nightly refresh orders its chunks by it)."""
-    titles = resume.seeker_titles()
-    codes = sorted({c for c in map(normalise_title, titles) if c})
-    return tuple(codes) if codes else ("", *titles)
+    codes = sorted((c, conf) for c, (conf, _t) in resume_occupations(resume, mapper).items())
+    return tuple(codes) if codes else (("", 0.0), *((t, 0.0) for t in resume.seeker_titles()))
 
 
 def resume_missing_fields(resume: ResumeDoc) -> list[str]:

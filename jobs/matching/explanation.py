@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from jobs.matching.documents import JobDoc, ResumeDoc
+from jobs.matching.occupations import TitleMapper, default_mapper, hierarchy_fit
 from jobs.matching.scoring import LOC_CITY, LOC_COUNTY, Components, pair_components
-from jobs.matching.vocabulary import education_level, normalise_certificate, occupation_name
+from jobs.matching.vocabulary import education_level, normalise_certificate
 
 
 @dataclass
@@ -21,19 +22,43 @@ class Match:
         return "；".join(self.reasons + self.gaps)
 
 
-def explain(resume: ResumeDoc, job: JobDoc, comp: Components) -> Match:
+def occupation_link(post_title: str, comp: Components, mapper: TitleMapper | None = None) -> str:
+    """The occupation link in words, naming the codes of the national classification:
+    "外卖骑手与配送员同属 4-10-08-01 网约配送员"."""
+    csco = (mapper or default_mapper()).classification
+    post, mine = comp.post_code, comp.seeker_code
+    if comp.unmapped:
+        if comp.occupation <= 0:
+            return "职位名称未能对应到国家职业分类，且职位、技能与岗位描述均不相近"
+        return "职位名称未能对应到国家职业分类，按职位名称、技能与岗位描述相近匹配"
+    if post is None or mine is None:
+        return f"与期望职位不符（{post_title}属于 {post} {csco.name(post)}）"
+    title = comp.seeker_title or post_title
+    if mine == post:
+        if title == post_title:
+            return f"职位对口：{post_title}属于 {post} {csco.name(post)}"
+        return f"职位对口：{title}与{post_title}同属 {post} {csco.name(post)}"
+    pair = (
+        f"相近职位：{title}（{mine} {csco.name(mine)}）与{post_title}（{post} {csco.name(post)}）"
+    )
+    if hierarchy_fit(mine, post) <= 0:
+        return f"{pair}在本站岗位中要求的技能相近"
+    prefix = post[:7] if post[:7] == mine[:7] else post[:4]
+    level = "小类" if len(prefix) == 7 else "中类"
+    return f"{pair}同属{level} {prefix} {csco.group_name(prefix)}"
+
+
+def explain(
+    resume: ResumeDoc, job: JobDoc, comp: Components, *, mapper: TitleMapper | None = None
+) -> Match:
     """Plain-Chinese reasons for a pair, from the same components that scored it."""
     reasons: list[str] = []
     gaps: list[str] = []
-    job_occ = job.occupation_code
-    if comp.occupation >= 1.0:
-        reasons.append(f"职位对口（{occupation_name(job_occ) or job.title}）")
-    elif comp.occupation > 0 and job_occ:
-        reasons.append(f"相近职位（{occupation_name(job_occ)}）")
-    elif comp.occupation > 0:
-        reasons.append("职位名称相近")
+    link = occupation_link(job.title, comp, mapper)
+    if comp.occupation > 0:
+        reasons.append(link)
     else:
-        gaps.append("与期望职位不符")
+        gaps.append(link or "与期望职位不符")
     for cert in dict.fromkeys(map(normalise_certificate, job.certificates)):
         if cert not in comp.missing_certs:
             reasons.append(f"持有{cert}")

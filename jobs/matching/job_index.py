@@ -12,32 +12,32 @@ from sklearn.feature_extraction.text import TfidfTransformer
 from jobs.matching.documents import (
     JobDoc,
     ResumeDoc,
+    job_occupation,
     job_text,
     occupation_key,
+    resume_occupations,
     resume_text,
     term_counter,
 )
 from jobs.matching.explanation import Match, explain
+from jobs.matching.occupations import TitleMapper, default_mapper
 from jobs.matching.scoring import (
     LOC_CITY,
     LOC_COUNTY,
     LOC_PROVINCE,
     education_fits,
     experience_fits,
+    fit_table,
     jaccard,
     pair_components,
     pay_fits,
     scores_of,
+    unmapped_fits,
 )
 from jobs.matching.vocabulary import (
-    OCC_CODES,
-    OCC_INDEX,
-    UNKNOWN_OCC,
-    UNKNOWN_TITLE_SCALE,
     certificates_held,
     education_level,
     normalise_certificate,
-    occupation_fit,
     title_bigrams,
 )
 
@@ -75,14 +75,24 @@ class JobIndex:
     the posts change); it is read-only afterwards, so a worker can share it between tasks.
     """
 
-    def __init__(self, jobs: Sequence[JobDoc]):
+    def __init__(self, jobs: Sequence[JobDoc], *, mapper: TitleMapper | None = None):
         self.jobs = list(jobs)
         n = len(self.jobs)
         self.ids = [j.id for j in self.jobs]
         self._pos = {jid: i for i, jid in enumerate(self.ids)}
-        self.occ = np.array(
-            [OCC_INDEX.get(j.occupation_code, UNKNOWN_OCC) for j in self.jobs], dtype=np.int16
-        ).reshape(n)
+        # Titles are mapped with this mapper when a document carries no stored occupation
+        # (evaluation sets, benchmarks); résumés ranked here are mapped with it too.
+        self.mapper = mapper or default_mapper()
+        csco = self.mapper.classification
+        unknown = len(csco.occupations)
+        occ, conf = [], []
+        for job in self.jobs:
+            code, c = job_occupation(job, self.mapper)
+            occ.append(csco.index[code] if code else unknown)  # type: ignore[attr-defined]
+            conf.append(c)
+        self.occ = np.array(occ, dtype=np.int16).reshape(n)
+        self.occ_conf = np.array(conf, dtype=np.float64).reshape(n)
+        self.unknown_occ = unknown
         self._cities = Vocab()
         self.city = np.array([self._cities.id(j.city) for j in self.jobs], dtype=np.int32)
         self.county = np.array(
@@ -128,8 +138,8 @@ class JobIndex:
         self.title_gram_count = np.asarray(self.title_grams.sum(axis=1)).ravel()
         # Posts by occupation, to score only the candidates that can score above zero.
         order = np.argsort(self.occ, kind="stable")
-        bounds = np.searchsorted(self.occ[order], np.arange(UNKNOWN_OCC + 2))
-        self._by_occ = [order[bounds[k] : bounds[k + 1]] for k in range(UNKNOWN_OCC + 1)]
+        bounds = np.searchsorted(self.occ[order], np.arange(unknown + 2))
+        self._by_occ = [order[bounds[k] : bounds[k + 1]] for k in range(unknown + 1)]
 
     def __len__(self) -> int:
         return len(self.jobs)
@@ -156,20 +166,15 @@ class JobIndex:
         sorted, as ``CountVectorizer`` makes them): bit-identical to ``tfidf`` of the texts."""
         return sparse.csr_matrix(self._tfidf.transform(counts))
 
-    def _candidates(self, seeker_occ: set[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Row indices worth scoring and their occupation fit."""
+    def _candidates(self, seeker_occ: dict[str, tuple[float, str]]) -> tuple[np.ndarray, Any]:
+        """Row indices worth scoring and the fit of each occupation (None: the seeker's
+        titles map to none, so every post is scored by title and text)."""
         if not seeker_occ:
-            return np.arange(len(self.jobs)), None  # type: ignore[return-value]
-        fits: dict[int, float] = {}
-        for code in OCC_CODES:
-            fit = occupation_fit(seeker_occ, code)
-            if fit > 0:
-                fits[OCC_INDEX[code]] = fit
-        parts = [self._by_occ[k] for k in sorted(fits)] + [self._by_occ[UNKNOWN_OCC]]
+            return np.arange(len(self.jobs)), None
+        table = fit_table(seeker_occ, self.mapper)
+        parts = [self._by_occ[k] for k in np.flatnonzero(table[:-1] > 0)]
+        parts.append(self._by_occ[self.unknown_occ])
         rows = np.sort(np.concatenate(parts)) if parts else np.arange(0)
-        table = np.zeros(UNKNOWN_OCC + 1, dtype=np.float64)
-        for k, fit in fits.items():
-            table[k] = fit
         return rows, table
 
     def _title_similarity(self, titles: Sequence[str], rows: np.ndarray) -> np.ndarray:
@@ -198,52 +203,54 @@ class JobIndex:
 
     def _blocks(
         self, resumes: Sequence[ResumeDoc], block: int
-    ) -> Iterator[tuple[list[int], np.ndarray, np.ndarray, Any]]:
+    ) -> Iterator[tuple[list[int], np.ndarray, np.ndarray, Any, np.ndarray]]:
         """Yield (résumé positions, candidate rows, occupation fit B × C, the candidates'
-        TF-IDF transposed) in blocks of at most ``block`` résumés.
+        TF-IDF transposed, which candidates are scored as unmapped) in blocks of at most
+        ``block`` résumés.
 
-        Résumés are grouped by the occupations their titles normalise to, which decide the
-        candidate posts and their occupation fit; only posts outside the taxonomy depend on
-        the titles themselves (bigram similarity), computed once per distinct title set.
-        Candidates no résumé of the group can score above zero on are dropped."""
-        groups: dict[tuple[str, ...], list[int]] = {}
+        Résumés are grouped by the occupations (and confidences) their titles map to, which
+        decide the candidate posts and their occupation fit. Where either side maps to no
+        occupation the pair is scored by title bigrams (computed once per distinct title
+        set; the fit matrix holds the raw similarity there) or else by text, which
+        ``_score_block`` adds. Candidates of an unrelated occupation are dropped."""
+        groups: dict[tuple, list[int]] = {}
         for i, resume in enumerate(resumes):
-            groups.setdefault(occupation_key(resume), []).append(i)
-        for key, members in groups.items():
-            codes = set() if key[:1] == ("",) else set(key)
-            rows, table = self._candidates(codes)
+            groups.setdefault(occupation_key(resume, self.mapper), []).append(i)
+        for members in groups.values():
+            seeker = resume_occupations(resumes[members[0]], self.mapper)
+            rows, table = self._candidates(seeker)
             if not len(rows):
                 continue
             occ_ids = self.occ[rows]
             if table is None:
                 base, unknown = np.zeros(len(rows)), np.ones(len(rows), dtype=bool)
             else:
-                base, unknown = table[occ_ids], occ_ids == UNKNOWN_OCC
-            titles_of = {i: tuple(resumes[i].seeker_titles()) for i in members}
-            sims: dict[tuple[str, ...], np.ndarray] = {}
-            keep = base > 0
-            if unknown.any():
-                for titles in dict.fromkeys(titles_of.values()):
-                    sims[titles] = self._title_similarity(titles, rows[unknown])
-                some = np.zeros(int(unknown.sum()), dtype=bool)
-                for sim in sims.values():
-                    some |= sim > 0
-                keep[unknown] = some
-                sims = {t: sim[some] for t, sim in sims.items()}
+                base, unknown = table[occ_ids], occ_ids == self.unknown_occ
+            keep = (base > 0) | unknown
             rows, base, unknown = rows[keep], base[keep], unknown[keep]
             if not len(rows):
                 continue
+            titles_of = {i: tuple(resumes[i].seeker_titles()) for i in members}
+            sims: dict[tuple[str, ...], np.ndarray] = {}
+            if unknown.any():
+                for titles in dict.fromkeys(titles_of.values()):
+                    sims[titles] = self._title_similarity(titles, rows[unknown])
             text_t = self.text[rows].T.tocsr()
             for start in range(0, len(members), block):
                 part = members[start : start + block]
                 occ = np.repeat(base[None, :], len(part), axis=0)
                 if unknown.any():
                     for j, i in enumerate(part):
-                        occ[j, unknown] = UNKNOWN_TITLE_SCALE * sims[titles_of[i]]
-                yield part, rows, occ, text_t
+                        occ[j, unknown] = sims[titles_of[i]]
+                yield part, rows, occ, text_t, unknown
 
     def _score_block(
-        self, resumes: Sequence[ResumeDoc], rows: np.ndarray, occ: np.ndarray, text_t: Any
+        self,
+        resumes: Sequence[ResumeDoc],
+        rows: np.ndarray,
+        occ: np.ndarray,
+        text_t: Any,
+        unknown: np.ndarray,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Scores (B × C, 0–100) and text similarity of B résumés against C candidate posts
         (``rows``, occupation fit ``occ`` B × C; ``text_t`` = the candidates' TF-IDF,
@@ -283,6 +290,9 @@ class JobIndex:
         # Text: one sparse product for the block.
         query = self.tfidf([resume_text(r) for r in resumes])
         text = np.asarray((query @ text_t).toarray(), dtype=np.float32).astype(np.float64)
+        if unknown.any():
+            occ = occ.copy()
+            occ[:, unknown] = unmapped_fits(occ[:, unknown], text[:, unknown])
         # Certificates: a hard requirement (the score keeps a small share when one is missing).
         missing = None
         certs = self.certs[rows]
@@ -311,8 +321,10 @@ class JobIndex:
         out: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = [empty] * len(resumes)
         if not len(self.jobs):
             return out
-        for part, rows, occ, text_t in self._blocks(resumes, block):
-            scores, texts = self._score_block([resumes[i] for i in part], rows, occ, text_t)
+        for part, rows, occ, text_t, unknown in self._blocks(resumes, block):
+            scores, texts = self._score_block(
+                [resumes[i] for i in part], rows, occ, text_t, unknown
+            )
             k = min(top, len(rows))
             if k < len(rows):
                 cut = np.argpartition(-scores, k - 1, axis=1)[:, :k]
@@ -329,14 +341,15 @@ class JobIndex:
 
     def explain_row(self, resume: ResumeDoc, row: int, score: float, text: float) -> Match:
         job = self.jobs[row]
-        match = explain(resume, job, pair_components(resume, job, text=text))
+        comp = pair_components(resume, job, text=text, mapper=self.mapper)
+        match = explain(resume, job, comp, mapper=self.mapper)
         match.score = score
         return match
 
     def score_all(self, resume: ResumeDoc) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(row indices, scores 0–100, text similarity) of the posts that can score above 0."""
-        for _part, rows, occ, text_t in self._blocks([resume], 1):
-            scores, texts = self._score_block([resume], rows, occ, text_t)
+        for _part, rows, occ, text_t, unknown in self._blocks([resume], 1):
+            scores, texts = self._score_block([resume], rows, occ, text_t, unknown)
             return rows, scores[0], texts[0]
         return np.zeros(0, np.int64), np.zeros(0), np.zeros(0)
 

@@ -10,8 +10,9 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from jobs.matching.documents import ResumeDoc, resume_text, term_counter
+from jobs.matching.documents import ResumeDoc, resume_occupations, resume_text, term_counter
 from jobs.matching.job_index import JobIndex, Vocab
+from jobs.matching.occupations import TitleMapper, default_mapper
 from jobs.matching.scoring import (
     LOC_CITY,
     LOC_COUNTY,
@@ -21,14 +22,9 @@ from jobs.matching.scoring import (
     jaccard,
     pay_fits,
     scores_of,
+    unmapped_fits,
 )
 from jobs.matching.vocabulary import (
-    OCC_CODES,
-    OCC_INDEX,
-    RELATED_FIT,
-    RELATED_PAIRS,
-    UNKNOWN_OCC,
-    UNKNOWN_TITLE_SCALE,
     certificates_held,
     education_level,
     normalise_certificate,
@@ -72,7 +68,7 @@ def _widen(matrix: sparse.csr_matrix, width: int) -> sparse.csr_matrix:
 class _ResumeRows:
     """Per-résumé arrays of a ``ResumeIndex`` (row i = résumé i; title rows name their owner)."""
 
-    has_code: np.ndarray  # (occupations, n) bool: the codes its titles normalise to
+    codes: Any  # (n, occupations) CSR float64: confidence of each code its titles map to
     title_owner: np.ndarray  # (T,) résumé of each seeker title that has bigrams
     title_grams: Any  # (T, bigrams) CSR, 1 per bigram of that title
     title_len: np.ndarray  # (T,) float32 number of bigrams
@@ -87,11 +83,14 @@ class _ResumeRows:
     counts: Any  # (n, terms) CSR float32 term counts of the résumé text
 
     @classmethod
-    def encode(cls, resumes: Sequence[ResumeDoc], vocabs: _ResumeVocabs) -> _ResumeRows:
+    def encode(
+        cls, resumes: Sequence[ResumeDoc], vocabs: _ResumeVocabs, mapper: TitleMapper
+    ) -> _ResumeRows:
         """Encode résumés (growing ``vocabs``): the one per-résumé Python loop."""
         n = len(resumes)
+        index = mapper.classification.index  # type: ignore[attr-defined]
         analyze = term_counter().build_analyzer()
-        code_of: tuple[list[int], list[int]] = ([], [])
+        code_of: tuple[list[int], list[int], list[float]] = ([], [], [])
         owner: list[int] = []
         lengths: list[int] = []
         title: tuple[list[int], list[int]] = ([], [])
@@ -101,9 +100,10 @@ class _ResumeRows:
         term: tuple[list[int], list[int], list[int]] = ([], [], [])
         homes: list[int] = []
         for i, resume in enumerate(resumes):
-            for code in resume.occupation_codes():
-                code_of[0].append(OCC_INDEX[code])
-                code_of[1].append(i)
+            for code, (conf, _title) in resume_occupations(resume, mapper).items():
+                code_of[0].append(i)
+                code_of[1].append(index[code])
+                code_of[2].append(conf)
             for grams in filter(None, map(title_bigrams, resume.seeker_titles())):
                 for gram in grams:
                     title[0].append(len(owner))
@@ -127,11 +127,12 @@ class _ResumeRows:
             term[0].extend([i] * len(counted))
             term[1].extend(counted)
             term[2].extend(counted.values())
-        has_code = np.zeros((UNKNOWN_OCC, n), dtype=bool)
-        has_code[code_of[0], code_of[1]] = True
         ones = np.ones
         return cls(
-            has_code=has_code,
+            codes=sparse.csr_matrix(
+                (np.asarray(code_of[2], dtype=np.float64), (code_of[0], code_of[1])),
+                shape=(n, len(index)),
+            ),
             title_owner=np.array(owner, dtype=np.int64),
             title_grams=_csr(*title, ones(len(title[0])), (len(owner), len(vocabs.grams))),
             title_len=np.array(lengths, dtype=np.float32),
@@ -152,7 +153,7 @@ class _ResumeRows:
         new_pos[keep] = np.arange(len(keep))
         titles = np.flatnonzero(new_pos[self.title_owner] >= 0)
         return _ResumeRows(
-            has_code=self.has_code[:, keep],
+            codes=self.codes[keep],
             title_owner=new_pos[self.title_owner[titles]],
             title_grams=self.title_grams[titles],
             title_len=self.title_len[titles],
@@ -173,7 +174,7 @@ class _ResumeRows:
             return sparse.vstack([_widen(a, len(vocab)), _widen(b, len(vocab))], format="csr")
 
         return _ResumeRows(
-            has_code=np.concatenate([first.has_code, then.has_code], axis=1),
+            codes=sparse.vstack([first.codes, then.codes], format="csr"),
             title_owner=np.concatenate([first.title_owner, then.title_owner + len(first.home)]),
             title_grams=stack(first.title_grams, then.title_grams, vocabs.grams),
             title_len=np.concatenate([first.title_len, then.title_len]),
@@ -215,9 +216,11 @@ class ResumeIndex:
     may share it); ``replace`` makes the next version, encoding only what changed.
     """
 
-    def __init__(self, resumes: Sequence[ResumeDoc]):
+    def __init__(self, resumes: Sequence[ResumeDoc], *, mapper: TitleMapper | None = None):
         vocabs = _ResumeVocabs()
-        self._setup([r.id for r in resumes], _ResumeRows.encode(resumes, vocabs), vocabs)
+        self.mapper = mapper or default_mapper()
+        rows = _ResumeRows.encode(resumes, vocabs, self.mapper)
+        self._setup([r.id for r in resumes], rows, vocabs)
 
     def _setup(self, ids: list[str], rows: _ResumeRows, vocabs: _ResumeVocabs) -> None:
         # Only ids are kept, not the documents: 200,000 résumés' texts would double the size.
@@ -225,7 +228,8 @@ class ResumeIndex:
         self._pos = {rid: i for i, rid in enumerate(self.ids)}
         self._rows = rows
         self._vocabs = vocabs
-        self._no_code = ~rows.has_code.any(axis=0)
+        self._no_code = np.diff(rows.codes.indptr) == 0
+        self._codes = rows.codes.tocsc()
         # Columns as slices: one value's résumés at once.
         self._wants_city = rows.wants_city.tocsc()
         self._wants_type = rows.wants_type.tocsc()
@@ -239,8 +243,9 @@ class ResumeIndex:
         drop = set(remove) | {r.id for r in resumes}
         keep = np.array([i for i, rid in enumerate(self.ids) if rid not in drop], np.int64)
         vocabs = self._vocabs.copy()
-        added = _ResumeRows.encode(resumes, vocabs)
+        added = _ResumeRows.encode(resumes, vocabs, self.mapper)
         new = ResumeIndex.__new__(ResumeIndex)
+        new.mapper = self.mapper
         new._setup(
             [self.ids[i] for i in keep] + [r.id for r in resumes],
             _ResumeRows.concat(self._rows.take(keep), added, vocabs),
@@ -276,21 +281,24 @@ class ResumeIndex:
         self._weighted = (weakref.ref(index), weighted)
         return weighted
 
-    def _occupation(self, index: JobIndex, row: int) -> np.ndarray:
-        """Occupation fit of every résumé with post ``row``: same or neighbouring occupation
-        in the taxonomy, else title-bigram similarity (as ``JobIndex._blocks``)."""
+    def _occupation(self, index: JobIndex, row: int) -> tuple[np.ndarray, np.ndarray]:
+        """Occupation fit of every résumé with post ``row`` (as ``JobIndex._blocks``): by
+        the hierarchy, each résumé's best code times its confidence, times the post's; and
+        which résumés are scored as unmapped (their raw title-bigram similarity given)."""
         rows = self._rows
         n = len(self.ids)
         occ = np.zeros(n)
         k = int(index.occ[row])
-        if k == UNKNOWN_OCC:
+        if k == index.unknown_occ:
             by_title = np.ones(n, dtype=bool)
         else:
-            code = OCC_CODES[k]
-            for other in OCC_CODES:
-                if frozenset((code, other)) in RELATED_PAIRS:
-                    occ[rows.has_code[OCC_INDEX[other]]] = RELATED_FIT
-            occ[rows.has_code[k]] = 1.0
+            fits = self.mapper.fit_row(k)
+            codes = self._codes
+            for c in np.flatnonzero(fits > 0):
+                start, end = codes.indptr[c], codes.indptr[c + 1]
+                if start < end:
+                    who = codes.indices[start:end]
+                    occ[who] = np.maximum(occ[who], fits[c])
             by_title = self._no_code
         titles = np.flatnonzero(by_title[rows.title_owner])
         if len(titles):
@@ -303,15 +311,17 @@ class ResumeIndex:
             union = rows.title_len[titles] + index.title_gram_count[row] - inter
             best = np.zeros(n)
             np.maximum.at(best, rows.title_owner[titles], jaccard(inter, union))
-            occ[by_title] = UNKNOWN_TITLE_SCALE * best[by_title]
-        return occ
+            occ[by_title] = best[by_title]
+        return occ, by_title
 
     def score_post(self, index: JobIndex, row: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(résumé positions ascending, scores 0–100, text similarity) of the résumés with a
         non-zero occupation fit for post ``row`` of ``index``."""
         empty = (np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
-        occ = self._occupation(index, row) if self.ids else np.zeros(0)
-        cand = np.flatnonzero(occ > 0)
+        if not self.ids:
+            return empty
+        occ, by_title = self._occupation(index, row)
+        cand = np.flatnonzero((occ > 0) | by_title)
         if not len(cand):
             return empty
         rows, vocabs, job = self._rows, self._vocabs, index.jobs[row]
@@ -329,13 +339,18 @@ class ResumeIndex:
         # Text: one sparse product, the résumés' rows times the post's column.
         product = self.text_for(index)[cand] @ index.text[row].T.tocsr()
         text = np.asarray(product.toarray(), dtype=np.float32).ravel().astype(np.float64)
+        fit = occ[cand]
+        unmapped = by_title[cand]
+        if unmapped.any():
+            fit = fit.copy()
+            fit[unmapped] = unmapped_fits(fit[unmapped], text[unmapped])
         missing = None
         certs = list(dict.fromkeys(map(normalise_certificate, job.certificates)))
         if certs:
             missing = np.zeros(len(cand), dtype=bool)
             for cert in certs:
                 missing |= ~_column(self._holds, vocabs.certs.get(cert), cand)
-        return cand, scores_of(occ[cand], loc, etype, pay, exp, edu, text, missing), text
+        return cand, scores_of(fit, loc, etype, pay, exp, edu, text, missing), text
 
     def rank_post(
         self, index: JobIndex, row: int, *, top: int | None = None, min_score: float = 0.0

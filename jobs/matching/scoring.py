@@ -7,13 +7,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from jobs.matching.documents import JobDoc, ResumeDoc
+from jobs.matching.documents import JobDoc, ResumeDoc, job_occupation, resume_occupations
+from jobs.matching.occupations import TitleMapper, default_mapper
 from jobs.matching.vocabulary import (
+    UNKNOWN_TEXT_SCALE,
     UNKNOWN_TITLE_SCALE,
     certificates_held,
     education_level,
     normalise_certificate,
-    occupation_fit,
     title_similarity,
 )
 
@@ -66,6 +67,13 @@ class Components:
     experience: float
     education: float
     text: float
+    #: How the occupation fit came about, for the explanation: the post's code, the
+    #: seeker's code and title that fit it best (None when either title maps to nothing).
+    post_code: str | None = None
+    seeker_code: str | None = None
+    seeker_title: str = ""
+    #: Either title maps to no occupation: the pair was judged by title bigrams and text.
+    unmapped: bool = False
 
     @property
     def score(self) -> float:
@@ -83,14 +91,52 @@ class Components:
         return round(100.0 * value, 4)
 
 
-def pair_components(resume: ResumeDoc, job: JobDoc, *, text: float = 0.0) -> Components:
+def occupation_fit(
+    seeker: dict[str, tuple[float, str]],
+    post_code: str,
+    post_confidence: float,
+    mapper: TitleMapper | None = None,
+) -> tuple[float, str | None, str]:
+    """(fit, seeker code, seeker title): the best of the seeker's occupations by the
+    hierarchy and the learned links. Confidence decides whether a title is mapped at all
+    (``MIN_SIMILARITY``) and is stored and shown; it does not scale the fit, or two posts of
+    one occupation would rank by how their titles happen to be worded."""
+    mapper = mapper or default_mapper()
+    best: tuple[float, str | None, str] = (0.0, None, "")
+    for code, (_conf, title) in sorted(seeker.items()):
+        fit = mapper.fit(code, post_code)
+        if fit > best[0]:
+            best = (fit, code, title)
+    return best[0], best[1], best[2]
+
+
+def fit_table(seeker: dict[str, tuple[float, str]], mapper: TitleMapper) -> np.ndarray:
+    """``occupation_fit`` before the post's confidence, for every occupation at once (one
+    more entry, 0, for a post whose title maps to none): the same products and maximum."""
+    csco = mapper.classification
+    table = np.zeros(len(csco.occupations) + 1)
+    for code in sorted(seeker):
+        k = csco.index[code]  # type: ignore[attr-defined]
+        table[:-1] = np.maximum(table[:-1], mapper.fit_row(k))
+    return table
+
+
+def unmapped_fit(title_sim: float, text: float) -> float:
+    """A title the classification cannot place: title bigrams, else text and skills."""
+    return max(UNKNOWN_TITLE_SCALE * title_sim, UNKNOWN_TEXT_SCALE * text)
+
+
+def pair_components(
+    resume: ResumeDoc, job: JobDoc, *, text: float = 0.0, mapper: TitleMapper | None = None
+) -> Components:
     """The signals for one pair (the per-pair path; ``text`` comes from the TF-IDF index)."""
-    job_occ = job.occupation_code
-    seeker_occ = resume.occupation_codes()
+    job_occ, job_conf = job_occupation(job, mapper)
+    seeker_occ = resume_occupations(resume, mapper)
+    seeker_code, seeker_title = None, ""
     if job_occ is None or not seeker_occ:
-        occ = UNKNOWN_TITLE_SCALE * title_similarity(resume.seeker_titles(), job.title)
+        occ = unmapped_fit(title_similarity(resume.seeker_titles(), job.title), text)
     else:
-        occ = occupation_fit(seeker_occ, job_occ)
+        occ, seeker_code, seeker_title = occupation_fit(seeker_occ, job_occ, job_conf, mapper)
     held = certificates_held(resume.certificates)
     missing = tuple(
         c for c in dict.fromkeys(map(normalise_certificate, job.certificates)) if c not in held
@@ -115,6 +161,10 @@ def pair_components(resume: ResumeDoc, job: JobDoc, *, text: float = 0.0) -> Com
         experience=experience_fit(resume.experience_years, job.experience_years),
         education=education_fit(education_level(resume.education), education_level(job.education)),
         text=text,
+        post_code=job_occ,
+        seeker_code=seeker_code,
+        seeker_title=seeker_title,
+        unmapped=job_occ is None or not seeker_occ,
     )
 
 
@@ -123,6 +173,10 @@ def pair_components(resume: ResumeDoc, job: JobDoc, *, text: float = 0.0) -> Com
 # Elementwise, these are the arithmetic of ``Components.score`` in the same order; the post →
 # résumés direction (``ResumeIndex``) calls the very same functions as the résumé → posts one
 # (``JobIndex``), so a pair gets a bit-identical score whichever way it is ranked.
+
+
+def unmapped_fits(title_sim: np.ndarray, text: np.ndarray) -> np.ndarray:
+    return np.maximum(UNKNOWN_TITLE_SCALE * title_sim, UNKNOWN_TEXT_SCALE * text)
 
 
 def pay_fits(expected: np.ndarray, top: np.ndarray) -> np.ndarray:

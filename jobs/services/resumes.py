@@ -13,6 +13,7 @@ from core.outbox import outbox_enqueue
 from jobs.match_docs import resume_doc
 from jobs.matching import resume_missing_fields
 from jobs.models import Education, EmploymentType, Resume
+from jobs.occupation_map import resume_occupations_fill
 from jobs.services.posts import _clean_list
 from regions.models import Region
 from regions.selectors import region_tree
@@ -119,12 +120,21 @@ def resume_save(*, user: Any, **data: Any) -> Resume:
     merged.update({k: v for k, v in data.items() if k in RESUME_FIELDS})
     for name, value in _validate(merged).items():
         setattr(resume, name, value)
+    resume_occupations_fill(resume)
     missing = resume_missing_fields(resume_doc(resume))
     resume.match_missing = missing
     resume.match_state = Resume.MatchState.INCOMPLETE if missing else Resume.MatchState.PENDING
     resume.revision = F("revision") + 1
     resume.save(
-        update_fields=[*RESUME_FIELDS, "match_missing", "match_state", "revision", "updated_at"]
+        update_fields=[
+            *RESUME_FIELDS,
+            "occupations",
+            "occupation_source",
+            "match_missing",
+            "match_state",
+            "revision",
+            "updated_at",
+        ]
     )
     resume.refresh_from_db(fields=["revision"])
     if missing:
