@@ -17,7 +17,8 @@
    compatible occupations, top-k), for ``--publish-posts`` new posts; beside it, in the same
    run, the pair-by-pair path it replaces on a sample of ``--publish-naive`` résumés,
    extrapolated, and bringing the matrix up to date after 100 résumés were saved.
-   ``--skip-refresh`` leaves out part 2 (two workers, minutes of both cores).
+   ``--skip-refresh`` leaves out part 2 (two workers, minutes of both cores); ``--smoke``
+   runs everything but part 2 at tiny sizes in seconds.
 """
 
 from __future__ import annotations
@@ -274,7 +275,11 @@ def main() -> None:
         "--publish-naive", type=int, default=2000, help="résumés for the pair-by-pair publish"
     )
     parser.add_argument("--skip-refresh", action="store_true", help="leave out part 2")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, seconds (CI)")
     args = parser.parse_args()
+    if args.smoke:
+        args.posts, args.resumes, args.sample, args.naive = 2000, 2000, 20, 2
+        args.publish_posts, args.publish_naive, args.skip_refresh = 2, 20, True
 
     posts = make_posts(args.posts)
     t0 = time.perf_counter()

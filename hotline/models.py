@@ -423,10 +423,11 @@ class ConsultationBooking(models.Model):
 
 
 class CalendarDay(models.Model):
-    """A day of the State Council's yearly holiday notice (国务院办公厅部分节假日安排的通知):
-    a public holiday, or a weekend day that is worked instead (调休上班). Every other day is
-    a working day from Monday to Friday. Read through ``hotline.calendar`` (cached per year);
-    written only through ``hotline.services.calendar``."""
+    """A local exception to the statutory calendar (the ``chinesecalendar`` package's
+    holidays and 调休 working days of the State Council's yearly notice): a day off, or a day
+    worked that would otherwise be off. It wins over the package; for a year the package
+    does not know yet, staff may enter the notice itself this way. Read through
+    ``hotline.calendar`` (cached per year); written only through ``hotline.services.calendar``."""
 
     class Kind(models.TextChoices):
         HOLIDAY = "holiday", _("放假")
@@ -446,8 +447,8 @@ class CalendarDay(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("节假日安排")
-        verbose_name_plural = _("节假日安排")
+        verbose_name = _("节假日本地调整")
+        verbose_name_plural = _("节假日本地调整")
         ordering = ["date"]
         constraints = [
             models.CheckConstraint(

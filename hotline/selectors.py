@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -19,6 +20,7 @@ from hotline.models import (
     ConsultationBooking,
     ConsultationSlot,
     HotlineRequest,
+    RequestAttachment,
     RequestMessage,
     State,
 )
@@ -79,8 +81,6 @@ def hotline_request_get_for_user(*, user: Any, id: Any) -> HotlineRequest:
 
 
 def hotline_attachments_without_message():
-    from hotline.models import RequestAttachment
-
     return RequestAttachment.objects.filter(message__isnull=True)
 
 
@@ -104,8 +104,6 @@ def hotline_request_get_for_staff(*, user: Any, id: Any) -> HotlineRequest:
 def hotline_attachment_get_for_user(*, user: Any, id: Any):
     """An attachment the user may download: of their own request (not of an internal note),
     or of a request in their hotline scope."""
-    from hotline.models import RequestAttachment
-
     pk = _as_int(id)
     attachment = (
         RequestAttachment.objects.select_related("request__region", "message").filter(pk=pk).first()
@@ -203,9 +201,14 @@ def consultation_bookings_due_for_reminder(*, now: datetime | None = None) -> li
     )
 
 
-def hotline_request_ids_overdue(*, now: datetime | None = None) -> list[int]:
-    from hotline.services.requests import overdue_q
+def overdue_q(now: datetime) -> Q:
+    """Open, not paused, and past a time limit (the overdue sweep and its service share it)."""
+    return Q(state__in=[State.NEW, State.ASSIGNED, State.IN_PROGRESS]) & (
+        Q(first_response_at__isnull=True, first_response_due__lt=now) | Q(resolution_due__lt=now)
+    )
 
+
+def hotline_request_ids_overdue(*, now: datetime | None = None) -> list[int]:
     now = now or timezone.now()
     return list(
         HotlineRequest.objects.filter(overdue_q(now))
@@ -215,8 +218,6 @@ def hotline_request_ids_overdue(*, now: datetime | None = None) -> list[int]:
 
 
 def hotline_request_ids_to_auto_close(*, now: datetime | None = None) -> list[int]:
-    from django.conf import settings
-
     now = now or timezone.now()
     limit = now - timezone.timedelta(days=settings.HOTLINE_AUTO_CLOSE_DAYS)
     return list(

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -202,8 +202,6 @@ def booking_cancel(request: HttpRequest, pk: int, booking_pk: int) -> HttpRespon
     item = selectors.hotline_request_get_for_user(user=request.user, id=pk)
     booking = next((b for b in item.bookings.all() if b.pk == booking_pk), None)
     if booking is None:
-        from django.http import Http404
-
         raise Http404("no such booking")
     try:
         consultations.consultation_cancel(actor=request.user, booking=booking)

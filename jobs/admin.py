@@ -10,7 +10,7 @@ from unfold.admin import ModelAdmin
 
 from accounts.permissions import Action, region_scope_q, user_can
 from jobs import services
-from jobs.models import Application, Employer, JobPost, Resume
+from jobs.models import Application, Employer, JobPost, Occupation, OccupationTitle, Resume
 from jobs.selectors import (
     application_list_for_manager,
     employers_for_user,
@@ -130,10 +130,28 @@ class JobPostAdminForm(forms.ModelForm):
 
 @admin.register(JobPost)
 class JobPostAdmin(_JobsStaffAdmin):
-    list_display = ["title", "employer", "region", "pay_min", "pay_max", "status", "valid_until"]
+    list_display = [
+        "title",
+        "occupation",
+        "occupation_confidence",
+        "employer",
+        "region",
+        "pay_min",
+        "pay_max",
+        "status",
+        "valid_until",
+    ]
     list_filter = ["status", "employment_type"]
     search_fields = ["title", "employer__name"]
-    readonly_fields = ["occupation", "status", "published_at", "created_by", "takedown_reason"]
+    readonly_fields = [
+        "occupation",
+        "occupation_confidence",
+        "occupation_source",
+        "status",
+        "published_at",
+        "created_by",
+        "takedown_reason",
+    ]
     exclude = ["search_document"]
     actions = ["publish", "take_down"]
     form = JobPostAdminForm
@@ -229,6 +247,8 @@ class ResumeAdmin(_JobsStaffAdmin):
         "education",
         "summary",
         "visibility",
+        "occupations",
+        "occupation_source",
         "match_state",
         "match_missing",
         "matched_at",
@@ -260,3 +280,58 @@ class ResumeAdmin(_JobsStaffAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Occupation)
+class OccupationAdmin(_JobsStaffAdmin):
+    """The national classification as loaded (``manage.py load_occupations``): read-only."""
+
+    list_display = ["code", "name", "minor_group", "medium_group"]
+    search_fields = ["code", "name", "aliases"]
+    list_filter = ["major_group"]
+    readonly_fields = ["code", "name", "aliases", "minor_group", "medium_group", "major_group"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OccupationTitle)
+class OccupationTitleAdmin(_JobsStaffAdmin):
+    """How titles are read: learned from the posts every night, or corrected here by staff.
+    Saving a title sets it as a staff correction (``occupation_title_correct``): the learning
+    never overwrites it, and the posts and résumés with that title are re-mapped now."""
+
+    list_display = ["title", "occupation", "source", "confidence", "posts", "updated_at"]
+    list_filter = ["source"]
+    search_fields = ["title", "occupation__name", "occupation__code"]
+    autocomplete_fields = ["occupation"]
+    fields = ["title", "occupation"]
+
+    def has_add_permission(self, request):
+        return user_can(request.user, Action.JOBS_MODERATE)
+
+    def has_change_permission(self, request, obj=None):
+        return user_can(request.user, Action.JOBS_MODERATE)
+
+    def has_delete_permission(self, request, obj=None):
+        return user_can(request.user, Action.JOBS_MODERATE)
+
+    def save_model(self, request, obj, form, change):
+        try:
+            changed = services.occupation_title_correct(
+                actor=request.user,
+                title=form.cleaned_data["title"],
+                occupation=form.cleaned_data["occupation"],
+            )
+        except ValidationError as exc:
+            self.message_user(request, "；".join(exc.messages), messages.ERROR)
+            raise
+        saved = OccupationTitle.objects.get(title=services.clean_occupation_title(obj.title))
+        obj.pk = saved.pk
+        self.message_user(request, _("已更正，%(n)s 个岗位或简历已重新对应。") % {"n": changed})

@@ -166,6 +166,9 @@ def seed(*, stdout) -> None:
     if admin is None:
         stdout.write("  jobs: run accounts.demo first")
         return
+    # The national classification the posts and résumés are mapped onto (idempotent).
+    loaded = services.occupation_load()
+    stdout.write(f"  jobs: occupations {loaded.created} created, {loaded.unchanged} unchanged")
     employers: dict[str, Employer] = {}
     for name, code, contact, phone in EMPLOYERS:
         employer = Employer.objects.filter(name=name).first()
@@ -237,6 +240,10 @@ def seed(*, stdout) -> None:
             )
         posts[title] = post
     stdout.write(f"  jobs: {len(employers)} employers, {len(posts)} posts")
+    # What the nightly task learns: the demo's own titles (货车司机 next to 货运司机), so the
+    # résumés below are mapped with it, as they would be the morning after.
+    learned = services.occupation_vocabulary_learn()
+    stdout.write(f"  jobs: {learned} titles learned from the posts")
 
     li = _user("13800000002", "李师傅")
     services.resume_save(

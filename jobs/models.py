@@ -63,6 +63,87 @@ class Education(models.TextChoices):
     MASTER = "硕士", _("硕士")
 
 
+class Occupation(models.Model):
+    """An occupation of the national classification (CSCO 2022), from
+    ``jobs/data/occupations.tsv`` by ``manage.py load_occupations``."""
+
+    code = models.CharField(_("职业代码"), max_length=10, unique=True)
+    name = models.CharField(_("职业名称"), max_length=100)
+    aliases = models.JSONField(_("别名"), default=list, blank=True, encoder=ChineseJSONEncoder)
+    minor_group = models.CharField(_("小类"), max_length=100, blank=True)
+    medium_group = models.CharField(_("中类"), max_length=100, blank=True)
+    major_group = models.CharField(_("大类"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("职业（国家职业分类）")
+        verbose_name_plural = _("职业（国家职业分类）")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class MappingSource(models.TextChoices):
+    AUTO = "auto", _("自动对应")
+    STAFF = "staff", _("工作人员更正")
+
+
+class OccupationTitle(models.Model):
+    """A job title the site reads as one occupation: learned from the posts every night
+    (``learned``) or set by staff (``staff``, never overwritten by the learning). Used when
+    the next post or résumé with this title is saved."""
+
+    class Source(models.TextChoices):
+        LEARNED = "learned", _("从岗位中学习")
+        STAFF = "staff", _("工作人员更正")
+
+    title = models.CharField(_("职位名称"), max_length=60, unique=True)
+    occupation = models.ForeignKey(
+        Occupation,
+        verbose_name=_("职业"),
+        to_field="code",
+        on_delete=models.CASCADE,
+        related_name="titles",
+    )
+    confidence = models.FloatField(_("置信度"), default=1.0)
+    source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
+    posts = models.PositiveIntegerField(_("岗位数"), default=0)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("职位名称对应")
+        verbose_name_plural = _("职位名称对应")
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(confidence__gte=0) & Q(confidence__lte=1),
+                name="jobs_occupation_title_confidence_0_1",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} → {self.occupation_id}"
+
+
+class OccupationLink(models.Model):
+    """Two occupations whose posts ask for alike skills (learned nightly), with their fit."""
+
+    a = models.ForeignKey(Occupation, to_field="code", on_delete=models.CASCADE, related_name="+")
+    b = models.ForeignKey(Occupation, to_field="code", on_delete=models.CASCADE, related_name="+")
+    fit = models.FloatField(_("相近程度"))
+
+    class Meta:
+        verbose_name = _("相近职业")
+        verbose_name_plural = _("相近职业")
+        constraints = [
+            models.UniqueConstraint(fields=["a", "b"], name="jobs_occupation_link_unique"),
+            models.CheckConstraint(condition=Q(fit__gt=0) & Q(fit__lte=1), name="jobs_link_fit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.a_id} ~ {self.b_id}"
+
+
 class JobPost(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
@@ -74,7 +155,16 @@ class JobPost(models.Model):
         Employer, verbose_name=_("用人单位"), on_delete=models.PROTECT, related_name="posts"
     )
     title = models.CharField(_("岗位名称"), max_length=60)
+    #: CSCO code the title maps to (``jobs.occupation_map``), blank when it maps to none.
     occupation = models.CharField(_("职业"), max_length=30, blank=True)
+    occupation_confidence = models.FloatField(_("职业对应置信度"), default=0.0, db_default=0.0)
+    occupation_source = models.CharField(
+        _("职业对应来源"),
+        max_length=10,
+        choices=MappingSource.choices,
+        default=MappingSource.AUTO,
+        db_default=MappingSource.AUTO,
+    )
     description = models.TextField(_("岗位描述"), blank=True)
     skills = models.JSONField(_("技能要求"), default=list, blank=True)
     certificates = models.JSONField(_("必备证书"), default=list, blank=True)
@@ -181,6 +271,17 @@ class Resume(models.Model):
         _("匹配状态"), max_length=12, choices=MatchState.choices, default=MatchState.IDLE
     )
     match_missing = models.JSONField(_("缺少的信息"), default=list, blank=True)
+    #: [[CSCO code, confidence, the title it came from], ...] of the seeker titles.
+    occupations = models.JSONField(
+        _("对应职业"), default=list, blank=True, encoder=ChineseJSONEncoder
+    )
+    occupation_source = models.CharField(
+        _("职业对应来源"),
+        max_length=10,
+        choices=MappingSource.choices,
+        default=MappingSource.AUTO,
+        db_default=MappingSource.AUTO,
+    )
     matched_at = models.DateTimeField(_("匹配时间"), null=True, blank=True)
     #: The Celery worker that last matched it (operations: who did which refresh chunk).
     matched_by = models.CharField(

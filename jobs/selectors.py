@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.permissions import Action, region_scope_q, user_can
 from core.search import search_filter
+from jobs.match_docs import match_explain
 from jobs.models import Application, Employer, JobPost, MatchResult, Resume
 from regions.selectors import region_ids_within
 
@@ -203,8 +204,6 @@ def resume_get_for_user(*, user: Any, id: int) -> Resume:
 def match_list_for_user(*, user: Any, limit: int = 20) -> list[MatchResult]:
     """The member's recommendations on still-active posts, best first, each with its
     reasons (written now for results the nightly refresh stored as scores only)."""
-    from jobs.services.matching import match_explain
-
     active = active_posts().values("pk")
     matches = list(
         MatchResult.objects.filter(resume__user=user, post__in=active, score__gt=0)

@@ -9,6 +9,7 @@ from jobs.services import (
     job_post_match,
     matching_refresh_chunk,
     matching_refresh_plan,
+    occupation_vocabulary_learn,
     resume_match,
 )
 
@@ -60,3 +61,10 @@ def nightly_refresh(chunk: int = REFRESH_CHUNK) -> int:
     else:
         signatures.apply_async()  # no result backend: a plain group
     return len(chunks)
+
+
+@shared_task(soft_time_limit=900, time_limit=960, **_RETRY)
+def learn_vocabulary() -> int:
+    """Nightly, before the refresh: which titles name which occupation, from all active
+    posts (``occupation_vocabulary_learn``; memory bounded by its caps)."""
+    return occupation_vocabulary_learn()

@@ -14,7 +14,6 @@ from accounts.selectors.users import user_get_by_phone
 from learning.models import (
     Attempt,
     Competition,
-    CompetitionRound,
     Course,
     Enrollment,
     Lesson,
@@ -22,6 +21,7 @@ from learning.models import (
     PaperQuestion,
     QuestionKind,
 )
+from learning.services.authoring import PaperItem, RoundSpec, competition_save, paper_save
 from learning.services.competitions import competition_register, competition_round_start
 from learning.services.courses import (
     course_publish,
@@ -411,35 +411,43 @@ def _competition(*, admin, province, questions, stdout) -> None:
     now = timezone.now()
     competition = Competition.objects.filter(title=COMPETITION).first()
     if competition is None:
-        paper = Paper.objects.create(
-            region=province,
-            title="冀高一筹·初赛试卷",
-            time_limit_minutes=15,
-            max_attempts=1,
-            is_published=False,
-            show_answers=True,
+        # Unpublished: reachable only through the competition's round, not as a mock exam.
+        paper = paper_save(
+            actor=admin,
+            paper=Paper(
+                region=province,
+                title="冀高一筹·初赛试卷",
+                time_limit_minutes=15,
+                max_attempts=1,
+                is_published=False,
+                show_answers=True,
+            ),
+            questions=[
+                PaperItem(question=q, points=Decimal(10), position=i)
+                for i, q in enumerate(questions[10:20], start=1)
+            ],
         )
-        PaperQuestion.objects.bulk_create(
-            PaperQuestion(paper=paper, question=q, position=i, points=Decimal(10))
-            for i, q in enumerate(questions[10:20], start=1)
-        )
-        competition = Competition.objects.create(
-            region=province,
-            title=COMPETITION,
-            organizer="河北省总工会",
-            description="面向全省工会会员，线上答题，按得分和用时排名；一、二、三等奖证书发放到会员卡包。",
-            registration_opens_at=now - timedelta(days=7),
-            registration_closes_at=now + timedelta(days=14),
-            ends_at=now + timedelta(days=21),
-            is_published=True,
-        )
-        CompetitionRound.objects.create(
-            competition=competition,
-            position=1,
-            title="线上初赛",
-            paper=paper,
-            opens_at=now - timedelta(days=7),
-            closes_at=now + timedelta(days=21),
+        competition = competition_save(
+            actor=admin,
+            competition=Competition(
+                region=province,
+                title=COMPETITION,
+                organizer="河北省总工会",
+                description="面向全省工会会员，线上答题，按得分和用时排名；一、二、三等奖证书发放到会员卡包。",
+                registration_opens_at=now - timedelta(days=7),
+                registration_closes_at=now + timedelta(days=14),
+                ends_at=now + timedelta(days=21),
+                is_published=True,
+            ),
+            rounds=[
+                RoundSpec(
+                    position=1,
+                    title="线上初赛",
+                    paper=paper,
+                    opens_at=now - timedelta(days=7),
+                    closes_at=now + timedelta(days=21),
+                )
+            ],
         )
     round_ = competition.rounds.get(position=1)
     items = list(round_.paper.paper_questions.select_related("question").order_by("position"))

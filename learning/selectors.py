@@ -13,7 +13,7 @@ from django.db.models.functions import TruncWeek
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import Credential
+from accounts.models import Credential, UnionOrganization
 from core.search import search_filter
 from learning.models import (
     Attempt,
@@ -32,6 +32,7 @@ from learning.models import (
     Tag,
     WrongAnswer,
 )
+from regions.models import Region
 
 
 def course_catalogue(
@@ -334,9 +335,6 @@ def competition_rank_of(*, competition_id: int, user: Any) -> tuple[int, Competi
 
 def competition_scope_choices(*, competition_id: int) -> dict:
     """The cities and unions that have entrants, for the leaderboard switcher."""
-    from accounts.models import UnionOrganization
-    from regions.models import Region
-
     entries = CompetitionRegistration.objects.filter(competition_id=competition_id)
     city_codes = set(entries.exclude(city_code="").values_list("city_code", flat=True).distinct())
     org_ids = set(

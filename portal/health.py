@@ -1,4 +1,6 @@
-"""Liveness of what the portal depends on: the database, the cache and the Celery broker.
+"""Liveness of what the portal depends on: the database, the cache and the Celery broker;
+and details an operator should see without them being an outage (the hotline's holiday
+calendar).
 
 Each check returns a short dict and never raises, so /healthz can always answer.
 """
@@ -12,6 +14,9 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
+from django.utils import timezone
+
+from hotline.calendar import calendar_status
 
 logger = logging.getLogger(__name__)
 
@@ -71,3 +76,16 @@ def run_checks() -> dict[str, Check]:
         "cache": check_cache(),
         "broker": check_broker(),
     }
+
+
+def hotline_calendar() -> Check:
+    """A year the time limits need that the holiday package does not know is a warning (they
+    count plain weekends), not an outage: reported, never a 503."""
+    try:
+        return calendar_status(timezone.localdate())
+    except Exception as exc:  # noqa: BLE001 - the database being down is reported above
+        return {"status": "unknown", "error": exc.__class__.__name__}
+
+
+def run_details() -> dict[str, Check]:
+    return {"hotline_calendar": hotline_calendar()}

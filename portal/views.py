@@ -15,7 +15,12 @@ ONE_YEAR = 365 * 24 * 3600
 def healthz(request: HttpRequest) -> JsonResponse:
     checks = health.run_checks()
     down = sorted(name for name, result in checks.items() if result["status"] != "up")
-    body = {"status": "down" if down else "up", "down": down, "checks": checks}
+    body = {
+        "status": "down" if down else "up",
+        "down": down,
+        "checks": checks,
+        "details": health.run_details(),
+    }
     return JsonResponse(body, status=503 if down else 200)
 
 

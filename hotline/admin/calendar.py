@@ -1,4 +1,5 @@
-"""The holiday calendar (节假日安排) the time limits count working days by."""
+"""The local exceptions (节假日本地调整) to the statutory holiday calendar the time limits
+count working days by (``hotline.calendar``: the package's days, these over them)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,13 @@ from hotline.admin.common import (
     ServiceRefusalRerenders,
     bulk_apply,
     warn_calendar_missing,
+)
+from hotline.calendar import (
+    LIBRARY,
+    LIBRARY_FIRST_YEAR,
+    LIBRARY_LAST_YEAR,
+    library_is_working_day,
+    library_knows,
 )
 from hotline.models import CalendarDay
 from hotline.services import calendar as calendar_services
@@ -46,11 +54,11 @@ class CalendarDayForm(ServiceErrorsMixin, forms.ModelForm):
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(ServiceRefusalRerenders, ModelAdmin):
-    """The State Council's holiday notice, entered by province staff; every hotline
-    supervisor may look."""
+    """Local exceptions entered by province staff, winning over the statutory days of the
+    holiday package; every hotline supervisor may look."""
 
     form = CalendarDayForm
-    list_display = ("date", "weekday", "kind", "name", "updated_by", "updated_at")
+    list_display = ("date", "weekday", "kind", "statutory", "name", "updated_by", "updated_at")
     list_filter = ("kind",)
     list_select_related = ("updated_by",)
     date_hierarchy = "date"
@@ -83,6 +91,13 @@ class CalendarDayAdmin(ServiceRefusalRerenders, ModelAdmin):
     def weekday(self, obj) -> str:
         return "一二三四五六日"[obj.date.weekday()]
 
+    @admin.display(description=_("法定安排"))
+    def statutory(self, obj) -> str:
+        """What the day is without this exception, so a redundant or mistaken one shows."""
+        if not library_knows(obj.date.year):
+            return _("无数据（按周末）")
+        return _("上班") if library_is_working_day(obj.date) else _("放假")
+
     def get_fields(self, request, obj=None):
         return ["date", "last", "kind", "name"] if obj is None else ["date", "kind", "name"]
 
@@ -93,6 +108,14 @@ class CalendarDayAdmin(ServiceRefusalRerenders, ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         if request.method == "GET":
+            messages.info(
+                request,
+                _(
+                    "法定节假日和调休上班日来自%(library)s（已收录%(first)s–%(last)s年），"
+                    "无需录入；这里只录入本地调整，优先于法定安排。"
+                )
+                % {"library": LIBRARY, "first": LIBRARY_FIRST_YEAR, "last": LIBRARY_LAST_YEAR},
+            )
             warn_calendar_missing(request)
         return super().changelist_view(request, extra_context)
 

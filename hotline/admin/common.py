@@ -1,5 +1,5 @@
 """What the hotline's admin pages share: region scope, service refusals shown on the form,
-the November calendar warning, the supervisor-scoped base, and the bulk-action loop."""
+the calendar warning, the supervisor-scoped base, and the bulk-action loop."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 
 from accounts.permissions import Action, user_can, user_region_paths
-from hotline.calendar import calendar_year_is_entered
+from hotline.calendar import LIBRARY, calendar_status
 from regions.models import Region
 
 #: Refusals shown after a bulk action: enough to act on, not a wall of red.
@@ -76,17 +76,21 @@ class ServiceRefusalRerenders:
 
 
 def warn_calendar_missing(request) -> None:
-    """From November on, the next year's holidays should be in: the State Council publishes
-    them around then, and without them time limits count only weekends."""
+    """Supervisors are told of a year the time limits need (this one; from November on, the
+    next: ``hotline.calendar.calendar_years_to_check``) that neither the holiday package nor
+    the staff know: its limits count only weekends until the package is upgraded or the
+    days are entered here."""
     if not user_can(request.user, Action.HOTLINE_SUPERVISE):
         return
-    today = timezone.localdate()
-    if today.month < 11 or calendar_year_is_entered(today.year + 1):
-        return
-    messages.warning(
-        request,
-        _("%(year)s年节假日安排尚未录入，时限将按普通周末计算") % {"year": today.year + 1},
-    )
+    for year in calendar_status(timezone.localdate())["unknown_years"]:
+        messages.warning(
+            request,
+            _(
+                "%(year)s年法定节假日尚无数据，时限暂按普通周末计算。"
+                "请升级节假日数据包（%(library)s），或在“节假日本地调整”中录入当年放假和调休日期。"
+            )
+            % {"year": year, "library": LIBRARY},
+        )
 
 
 class SupervisorScoped(ModelAdmin):

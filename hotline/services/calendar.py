@@ -1,5 +1,6 @@
-"""The working-day calendar: the holidays and make-up working days of the State Council's
-yearly notice, entered and corrected by province staff. Readers go through
+"""The working-day calendar's local exceptions: days off or working days that province staff
+enter over the statutory calendar of the ``chinesecalendar`` package (a year the package
+does not know yet, the State Council's notice itself). Readers go through
 ``hotline.calendar`` (cached per year; ``hotline.signals`` drops the cache on change).
 
 A change applies at once to time limits computed from then on; the limits already set on open
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import Action, user_can
 from core.audit import audit_record
+from hotline.calendar import calendar_invalidate, library_days, library_is_working_day
 from hotline.models import CalendarDay
 from hotline.services.deadlines import due_dates_recompute_later
 
@@ -47,9 +49,12 @@ def _check_day(day: date | None, kind: str, *, field: str) -> None:
         raise ValidationError(
             {field: _("只能录入%(a)s年至%(b)s年的日期。") % {"a": FIRST_YEAR, "b": last_year}}
         )
-    if kind == CalendarDay.Kind.MAKEUP_WORKDAY and day.weekday() < 5:
+    if kind == CalendarDay.Kind.MAKEUP_WORKDAY and library_is_working_day(day):
         raise ValidationError(
-            {field: _("%(d)s不是周末，调休上班日只能是周六或周日。") % {"d": f"{day:%Y-%m-%d}"}}
+            {
+                field: _("%(d)s本来就是工作日（不是周末，也不是法定节假日），无需录入上班。")
+                % {"d": f"{day:%Y-%m-%d}"}
+            }
         )
 
 
@@ -73,11 +78,11 @@ def _taken_message(days: list[date]) -> str:
 def calendar_days_add(
     *, actor: Any, first: date | None, kind: str, name: str, last: date | None = None
 ) -> list[CalendarDay]:
-    """Enter the days ``first`` to ``last`` (one day without ``last``) as holidays or make-up
-    working days of one festival — all of them or none.
+    """Enter the days ``first`` to ``last`` (one day without ``last``) as local days off or
+    working days of one occasion — all of them or none.
 
     Preconditions: a province-level supervisor; no day entered yet; at most 15 days; a
-    make-up working day is a Saturday or Sunday.
+    working day is one the statutory calendar has off (a weekend or a statutory holiday).
     Side effects: the cached years dropped (``hotline.signals``); audited; the open
     requests' limits through these days recomputed after commit.
     """
@@ -174,3 +179,14 @@ def calendar_day_delete(*, actor: Any, day: CalendarDay) -> None:
     )
     day.delete()
     due_dates_recompute_later(dates=[day.date])
+
+
+def calendar_library_refresh(*, years: list[int]) -> int:
+    """After an upgrade of the holiday package: drop the cached ``years`` (the version is in
+    the cache key, so this is only for a cache shared with processes still on the old one)
+    and recompute, after commit, the open requests' limits running through the days the
+    package now names in them. Returns the number of those days."""
+    calendar_invalidate(*years)
+    days = [day for year in years for day in library_days(year)]
+    due_dates_recompute_later(dates=days)
+    return len(days)

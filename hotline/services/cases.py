@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from accounts.models import DigitalIdentity, Membership
 from hotline.models import HotlineRequest, RequestMessage, State
 from publishing.services.articles import article_create, article_submit
 from regions.models import Article
@@ -60,8 +61,6 @@ def _known_personal(request: HotlineRequest) -> tuple[list[str], list[str]]:
     member = request.member
     if member is not None:
         names.append(member.display_name)
-        from accounts.models import DigitalIdentity, Membership
-
         names += list(
             DigitalIdentity.objects.filter(user=member).values_list("real_name", flat=True)
         )

@@ -39,6 +39,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.outbox import outbox_enqueue
 from hotline.calendar import TIER_LIMITS, TZ, WorkingCalendar
 from hotline.models import OPEN_STATES, HotlineRequest, RequestTransition, State
 
@@ -126,8 +127,6 @@ def due_dates_recompute_later(
     ``run`` names one recomputation across its task runs (each continues after ``after_id``),
     so a continuation delivered twice is enqueued once.
     """
-    from core.outbox import outbox_enqueue
-
     days = sorted({day.isoformat() for day in dates})
     if not days:
         return

@@ -13,6 +13,12 @@ from jobs.services.matching import (
     matching_refresh_plan,
     resume_match,
 )
+from jobs.services.occupations import (
+    clean_occupation_title,
+    occupation_load,
+    occupation_title_correct,
+    occupation_vocabulary_learn,
+)
 from jobs.services.posts import (
     POST_FIELDS,
     employer_create,
@@ -35,6 +41,7 @@ __all__ = [
     "application_mark_viewed",
     "application_submit",
     "application_withdraw",
+    "clean_occupation_title",
     "employer_create",
     "employer_set_users",
     "employer_verify",
@@ -48,6 +55,9 @@ __all__ = [
     "job_post_validate",
     "matching_refresh_chunk",
     "matching_refresh_plan",
+    "occupation_load",
+    "occupation_title_correct",
+    "occupation_vocabulary_learn",
     "resume_match",
     "resume_save",
 ]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.notifications import notify
+from jobs.match_docs import resume_doc
 from jobs.matching import resume_missing_fields
 from jobs.models import Application, JobPost, Resume
 from jobs.selectors import active_posts, user_can_manage_post
@@ -32,7 +33,6 @@ ALLOWED_FROM = {
 
 
 def _snapshot(resume: Resume) -> dict:
-    from jobs.services.matching import resume_doc
 
     doc = resume_doc(resume)
     return {
@@ -92,8 +92,6 @@ def application_submit(*, user: Any, post: JobPost) -> Application:
     resume = Resume.objects.select_related("user", "region").filter(user=user).first()
     if resume is None:
         raise ValidationError(_("请先填写简历再投递。"))
-    from jobs.services.matching import resume_doc
-
     missing = resume_missing_fields(resume_doc(resume))
     if missing:
         raise ValidationError(_("简历还缺少：%(missing)s。") % {"missing": "、".join(missing)})

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.notifications import notify
+from jobs.match_docs import post_doc, resume_doc
 from jobs.matching import (
     JobDoc,
     JobIndex,
@@ -28,7 +29,6 @@ from jobs.matching import (
 )
 from jobs.models import JobPost, MatchResult, Resume
 from jobs.selectors import active_posts
-from regions.selectors import region_tree
 
 #: Recommendations kept per résumé.
 TOP_N = 50
@@ -44,59 +44,6 @@ _resumes_lock = threading.Lock()
 _resumes: dict[str, Any] = {"index": None, "versions": {}}
 #: Ids per query (under SQLite's limit of bound parameters).
 _CHUNK = 2000
-
-
-def _city_county(region_code: str | None) -> tuple[str, str]:
-    if not region_code:
-        return "", ""
-    tree = region_tree()
-    node = tree.get(region_code)
-    if node is None:
-        return "", ""
-    if node.level == "county":
-        parent = tree.get(node.parent_code) if node.parent_code else None
-        return (parent.name if parent else ""), node.name
-    return node.name, ""
-
-
-def post_doc(post: JobPost) -> JobDoc:
-    city, county = _city_county(post.region.code)
-    return JobDoc(
-        id=str(post.pk),
-        title=post.title,
-        city=city,
-        county=county,
-        description=post.description,
-        skills=tuple(post.skills),
-        certificates=tuple(post.certificates),
-        pay_min=post.pay_min,
-        pay_max=post.pay_max,
-        experience_years=post.experience_years,
-        education=post.education,
-        employment_type=post.employment_type,
-        occupation=post.occupation or None,
-    )
-
-
-def resume_doc(resume: Resume) -> ResumeDoc:
-    city, county = _city_county(resume.region.code if resume.region_id else None)
-    tree = region_tree()
-    desired = tuple(n.name for n in map(tree.get, resume.desired_city_codes) if n is not None)
-    return ResumeDoc(
-        id=str(resume.pk),
-        city=city,
-        county=county,
-        desired_titles=tuple(resume.desired_titles),
-        desired_cities=desired,
-        expected_pay=resume.expected_pay,
-        experience_years=resume.experience_years,
-        education=resume.education,
-        certificates=tuple(resume.certificates),
-        skills=tuple(resume.skills),
-        employment_types=tuple(resume.employment_types),
-        history_titles=tuple(h["title"] for h in resume.work_history if h.get("title")),
-        summary=resume.summary,
-    )
 
 
 def job_index_invalidate() -> None:
@@ -452,18 +399,3 @@ def matching_refresh_chunk(*, resume_ids: list[int], worker: str = "") -> int:
             matched_by=worker[:150],
         )
     return len(done)
-
-
-def match_explain(*, resume: Resume, matches: list[MatchResult]) -> list[MatchResult]:
-    """Write the plain-Chinese reasons of matches stored without them (the nightly refresh
-    keeps scores only), from the same components that scored them. In memory: nothing is
-    saved. Precondition: each match's post has its region loaded."""
-    doc = None
-    for match in matches:
-        if match.reasons or match.gaps:
-            continue
-        doc = doc or resume_doc(resume)
-        job = post_doc(match.post)
-        explained = explain(doc, job, pair_components(doc, job, text=match.text_score))
-        match.reasons, match.gaps = explained.reasons, explained.gaps
-    return matches

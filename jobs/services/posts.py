@@ -14,10 +14,13 @@ from accounts.models import Role, RoleAssignment, User
 from accounts.permissions import Action, forget_grants, user_can
 from accounts.services.roles import role_assign
 from core.audit import audit_record
+from core.outbox import outbox_enqueue
 from core.search import search_document
-from jobs.matching import EDUCATION_LEVELS, normalise_certificate, normalise_title
-from jobs.models import Employer, EmploymentType, JobPost
+from jobs.matching import EDUCATION_LEVELS, normalise_certificate
+from jobs.models import Employer, EmploymentType, JobPost, MappingSource
+from jobs.occupation_map import post_occupation_fill
 from jobs.selectors import user_can_manage_post, user_is_employer_of
+from jobs.services.matching import job_index_invalidate
 from regions.models import Region
 
 POST_FIELDS = (
@@ -129,7 +132,7 @@ def _may_post_for(actor: Any, employer: Employer, region: Region | None) -> bool
 
 
 def _fill_derived(post: JobPost) -> None:
-    post.occupation = normalise_title(post.title) or ""
+    post_occupation_fill(post)
     post.search_document = search_document(
         post.title,
         post.employer.name,
@@ -142,8 +145,6 @@ def _fill_derived(post: JobPost) -> None:
 
 def posts_changed() -> None:
     """Tell every process its in-memory matching index is stale (after commit)."""
-    from jobs.services.matching import job_index_invalidate
-
     transaction.on_commit(job_index_invalidate)
 
 
@@ -244,10 +245,21 @@ def job_post_update(*, actor: Any, post: JobPost, **data: Any) -> JobPost:
     merged = {name: getattr(post, name) for name in POST_FIELDS}
     merged.update({k: v for k, v in data.items() if k in POST_FIELDS})
     cleaned = _validate_post(merged)
+    if cleaned.get("title", post.title) != post.title:
+        post.occupation_source = MappingSource.AUTO  # a staff correction was for the old title
     for name, value in cleaned.items():
         setattr(post, name, value)
     _fill_derived(post)
-    post.save(update_fields=[*POST_FIELDS, "occupation", "search_document", "updated_at"])
+    post.save(
+        update_fields=[
+            *POST_FIELDS,
+            "occupation",
+            "occupation_confidence",
+            "occupation_source",
+            "search_document",
+            "updated_at",
+        ]
+    )
     posts_changed()
     if post.status == JobPost.Status.PUBLISHED:
         _enqueue_post_match(post)
@@ -255,12 +267,9 @@ def job_post_update(*, actor: Any, post: JobPost, **data: Any) -> JobPost:
 
 
 def _enqueue_post_match(post: JobPost) -> None:
-    from core.outbox import outbox_enqueue
-    from jobs.tasks import match_post
-
     # One matching per version of the post: a repeated request enqueues nothing more.
     outbox_enqueue(
-        match_post,
+        "jobs.tasks.match_post",
         args=[post.pk],
         key=f"jobs.match_post:{post.pk}:{post.updated_at.isoformat()}",
     )

@@ -9,8 +9,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from core.outbox import outbox_enqueue
+from jobs.match_docs import resume_doc
 from jobs.matching import resume_missing_fields
 from jobs.models import Education, EmploymentType, Resume
+from jobs.occupation_map import resume_occupations_fill
 from jobs.services.posts import _clean_list
 from regions.models import Region
 from regions.selectors import region_tree
@@ -117,24 +120,28 @@ def resume_save(*, user: Any, **data: Any) -> Resume:
     merged.update({k: v for k, v in data.items() if k in RESUME_FIELDS})
     for name, value in _validate(merged).items():
         setattr(resume, name, value)
-    from jobs.services.matching import resume_doc
-
+    resume_occupations_fill(resume)
     missing = resume_missing_fields(resume_doc(resume))
     resume.match_missing = missing
     resume.match_state = Resume.MatchState.INCOMPLETE if missing else Resume.MatchState.PENDING
     resume.revision = F("revision") + 1
     resume.save(
-        update_fields=[*RESUME_FIELDS, "match_missing", "match_state", "revision", "updated_at"]
+        update_fields=[
+            *RESUME_FIELDS,
+            "occupations",
+            "occupation_source",
+            "match_missing",
+            "match_state",
+            "revision",
+            "updated_at",
+        ]
     )
     resume.refresh_from_db(fields=["revision"])
     if missing:
         resume.matches.all().delete()
     else:
-        from core.outbox import outbox_enqueue
-        from jobs.tasks import match_resume
-
         outbox_enqueue(
-            match_resume,
+            "jobs.tasks.match_resume",
             args=[resume.pk, resume.revision],
             key=f"jobs.match_resume:{resume.pk}:{resume.revision}",
         )

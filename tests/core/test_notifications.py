@@ -21,8 +21,8 @@ from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-FLAKY = "tests.portal.test_notifications.FlakySmsBackend"
-SLOW = "tests.portal.test_notifications.SlowSmsBackend"
+FLAKY = "tests.core.test_notifications.FlakySmsBackend"
+SLOW = "tests.core.test_notifications.SlowSmsBackend"
 
 
 class FlakySmsBackend:

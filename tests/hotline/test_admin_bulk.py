@@ -57,7 +57,10 @@ def test_cancel_bookings_cancels_the_rest_and_names_each_refusal(client, regions
 
 def test_delete_days_goes_through_the_service_for_each_day(client, regions):
     supervisor = make_supervisor(region_code="130000")
-    days = list(CalendarDay.objects.filter(date__in=[date(2026, 10, 1), date(2026, 10, 10)]))
+    days = [
+        CalendarDay.objects.create(date=date(2026, 10, 9), kind="holiday", name="地方调休"),
+        CalendarDay.objects.create(date=date(2026, 10, 5), kind="makeup", name="值班上班"),
+    ]
     client.force_login(supervisor)
     response = client.post(
         reverse("admin:hotline_calendarday_changelist"),

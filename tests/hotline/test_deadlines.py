@@ -200,14 +200,14 @@ def test_reopened_request_counts_from_the_reopening(people, monkeypatch):
 
 
 def test_only_limits_running_through_the_changed_days_move(people, monkeypatch):
-    """A day moved from 7 October 2026 to 1 January 2027: a request whose limits lie in
-    between is not touched, whatever they are."""
+    """A local day off moved from 9 October 2026 to 1 January 2027: a request whose limits
+    lie in between is not touched, whatever they are."""
+    day = CalendarDay.objects.create(date=date(2026, 10, 9), kind=HOLIDAY, name="地方调休")
     _freeze(monkeypatch, _at("2026-10-20"))
     between = make_request()
     HotlineRequest.objects.filter(pk=between.pk).update(resolution_due=_end_of("2026-12-31"))
     _freeze(monkeypatch, _at("2026-12-30"))
     through = make_request()
-    day = CalendarDay.objects.get(date=date(2026, 10, 7))
     calendar_day_update(
         actor=people["province"], day=day, on_date=date(2027, 1, 1), kind=HOLIDAY, name="元旦"
     )
@@ -219,15 +219,21 @@ def test_only_limits_running_through_the_changed_days_move(people, monkeypatch):
 
 
 def test_a_limit_moved_earlier_never_ends_in_the_past(people, monkeypatch):
-    """1 and 2 October 2026 deleted on Monday 12 October: the resolution limit would end on
-    Saturday 10 October, already gone; it ends tonight instead of tomorrow."""
+    """1 and 2 October 2026 made local working days on Monday 12 October: the resolution
+    limit would end on Saturday 10 October, already gone; it ends tonight instead of
+    tomorrow."""
     _freeze(monkeypatch, _at("2026-09-30"))  # Wednesday before National Day
     request = make_request()
     assert request.first_response_due == _end_of("2026-10-08")
     assert request.resolution_due == _end_of("2026-10-13")
     _freeze(monkeypatch, _at("2026-10-12"))
-    for day in (date(2026, 10, 1), date(2026, 10, 2)):
-        calendar_day_delete(actor=people["province"], day=CalendarDay.objects.get(date=day))
+    calendar_days_add(
+        actor=people["province"],
+        first=date(2026, 10, 1),
+        last=date(2026, 10, 2),
+        kind=CalendarDay.Kind.MAKEUP_WORKDAY,
+        name="国庆节改上班",
+    )
     assert _run_enqueued() == 1
     request.refresh_from_db()
     assert request.resolution_due == _end_of("2026-10-12")

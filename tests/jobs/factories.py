@@ -60,7 +60,7 @@ def make_post(
 
 
 DRIVER_RESUME = {
-    "desired_titles": ["货运司机"],
+    "desired_titles": ["货车司机"],
     "desired_city_codes": ["131000"],
     "expected_pay": 8000,
     "employment_types": ["全职"],

@@ -26,6 +26,11 @@ def test_demo_is_idempotent_and_tells_the_story(regions, django_capture_on_commi
         MatchResult.objects.filter(resume__user__phone="13800000004").order_by("-score").first()
     )
     assert "快递" in courier.post.title
+    # every demo post and résumé carries its occupation of the national classification
+    assert not JobPost.objects.filter(occupation="").exists()
+    li = Resume.objects.get(user__phone="13800000002")
+    assert li.occupations and all(code.startswith("4-02-02") for code, _c, _t in li.occupations)
+    assert "4-02-02" in " ".join(best.reasons)  # the explanation names the occupation
 
 
 @pytest.mark.django_db

@@ -232,7 +232,7 @@ def test_resume_visibility_open_apply_only_unverified_and_region(
 
     # search
     client.force_login(shunda["hr"])
-    found = client.get(reverse("jobs:manage_resumes"), {"q": "货运司机", "city": "131000"})
+    found = client.get(reverse("jobs:manage_resumes"), {"q": "货车司机", "city": "131000"})
     assert detail(open_one) in found.content.decode()
     none = client.get(reverse("jobs:manage_resumes"), {"q": "焊工"}).content.decode()
     assert detail(open_one) not in none
@@ -282,7 +282,7 @@ def test_staff_add_a_post_in_the_admin_through_the_service(client, shunda, setti
     assert response.status_code == 302
     post = JobPost.objects.get()
     assert response.status_code == 302
-    assert post.created_by == shunda["moderator"] and post.occupation == "truck_driver"
+    assert post.created_by == shunda["moderator"] and post.occupation.startswith("4-02-02")
     assert post.status == JobPost.Status.DRAFT
 
 

@@ -13,8 +13,8 @@ from jobs.matching import (
     ResumeDoc,
     ResumeIndex,
     certificates_held,
+    default_mapper,
     ndcg_at,
-    normalise_title,
     resume_missing_fields,
     score_pair_naive,
 )
@@ -52,14 +52,17 @@ def job(**kw):
     return JobDoc(**base)
 
 
-def test_titles_normalise_to_one_occupation():
-    assert (
-        normalise_title("货车司机")
-        == normalise_title("货运司机")
-        == normalise_title("重卡司机（夜班）")
-    )
-    assert normalise_title("急招叉车工") == normalise_title("叉车司机")
-    assert normalise_title("园艺师") is None
+def code(title):
+    mapped = default_mapper().map(title)
+    return mapped[0][0] if mapped else None
+
+
+def test_titles_map_onto_the_national_classification():
+    # exact alias (the noise around a title does not count), then similarity
+    assert code("急招叉车工") == code("叉车司机") == "6-30-05-01"
+    assert code("货运司机（夜班）") == "4-02-02-02"
+    assert code("电焊工") == "6-18-02-04"  # 焊工, by character n-grams
+    assert code("阿巴阿巴") is None
 
 
 def test_a_mention_in_the_description_does_not_make_a_security_job():
@@ -72,8 +75,8 @@ def test_a_mention_in_the_description_does_not_make_a_security_job():
     seeker = ResumeDoc(
         id="s", city="廊坊市", desired_titles=("保安员",), desired_cities=("廊坊市",)
     )
-    assert normalise_title(post.title) == "warehouse"
-    index = JobIndex([post, job(id="guard", title="安保人员", certificates=())])
+    assert code(post.title) != code("保安员")
+    index = JobIndex([post, job(id="guard", title="保安", certificates=())])
     ranked = index.rank(seeker, top=5)
     assert [m.job_id for m in ranked] == ["guard"]
 
@@ -196,7 +199,7 @@ def test_evaluate_matching_command(tmp_path, capsys):
             "id": "R1",
             "city": "廊坊市",
             "county": "三河市",
-            "desired_titles": ["货车司机"],
+            "desired_titles": ["货运司机"],
             "desired_cities": ["廊坊市"],
             "expected_salary": 8000,
             "experience_years": 5,
@@ -308,11 +311,12 @@ def _odd_docs():
         job(id="garden-2", title="绿化养护工", county="", certificates=("园林证",)),
         job(id="permit", title="货运司机", certificates=("道路运输从业资格证", "B2驾驶证")),
         job(id="forklift", title="叉车工", certificates=("叉车证",), employment_type="兼职"),
-        job(id="warehouse", title="仓管员", certificates=(), education="大专", pay_max=4000),
+        job(id="warehouse", title="仓储管理员", certificates=(), education="大专", pay_max=4000),
     ]
     resumes = [
         ResumeDoc(id="gardener", city="廊坊市", desired_titles=("园林绿化工",)),
-        ResumeDoc(id="history", city="保定市", history_titles=("叉车司机", "库管")),
+        # 理货员 and 仓储管理员: one minor group (4-02-06) of the classification
+        ResumeDoc(id="history", city="保定市", history_titles=("叉车司机", "理货员")),
         ResumeDoc(
             id="both",
             city="廊坊市",

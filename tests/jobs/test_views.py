@@ -154,7 +154,7 @@ def test_api(client, setup):
     assert rows[0]["title"] == "货车司机"
     assert client.get("/api/me/jobs/resume/").status_code in (401, 403)
     client.force_login(setup["member"])
-    assert client.get("/api/me/jobs/resume/").json()["desired_titles"] == ["货运司机"]
+    assert client.get("/api/me/jobs/resume/").json()["desired_titles"] == ["货车司机"]
     recs = client.get("/api/me/jobs/recommendations/").json()
     assert recs["state"] == "done" and recs["results"][0]["reasons"]
     apps = client.get("/api/me/jobs/applications/").json()

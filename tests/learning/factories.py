@@ -10,15 +10,8 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.services.roles import role_assign
-from learning.models import (
-    Competition,
-    CompetitionRound,
-    Course,
-    Lesson,
-    Paper,
-    PaperQuestion,
-    QuestionKind,
-)
+from learning.models import Competition, Course, Lesson, Paper, QuestionKind
+from learning.services.authoring import PaperItem, RoundSpec, competition_save, paper_save
 from learning.services.courses import course_publish, course_save, lesson_save
 from learning.services.questions import question_create
 from regions.models import Region
@@ -109,40 +102,48 @@ def wrong_ids(question) -> list[int]:
     return [c.pk for c in question.choices.all() if not c.is_correct][:1]
 
 
-def make_paper(*, questions, points=Decimal("1"), max_attempts=3, minutes=30, show_answers=True):
-    paper = Paper.objects.create(
-        region=region("130000"),
-        title="电工安全知识测试",
-        time_limit_minutes=minutes,
-        max_attempts=max_attempts,
-        show_answers=show_answers,
-        is_published=True,
+def make_paper(
+    *, questions, points=Decimal("1"), max_attempts=3, minutes=30, show_answers=True, actor=None
+):
+    return paper_save(
+        actor=actor or make_editor(),
+        paper=Paper(
+            region=region("130000"),
+            title="电工安全知识测试",
+            time_limit_minutes=minutes,
+            max_attempts=max_attempts,
+            show_answers=show_answers,
+            is_published=True,
+        ),
+        questions=[
+            PaperItem(question=q, points=points, position=i)
+            for i, q in enumerate(questions, start=1)
+        ],
     )
-    PaperQuestion.objects.bulk_create(
-        PaperQuestion(paper=paper, question=q, position=i, points=points)
-        for i, q in enumerate(questions, start=1)
-    )
-    return paper
 
 
-def make_competition(*, paper, **fields):
+def make_competition(*, paper, actor=None, **fields):
     now = timezone.now()
-    competition = Competition.objects.create(
-        region=region("130000"),
-        title=fields.pop("title", "冀高一筹·电工技能竞赛"),
-        organizer="河北省总工会",
-        registration_opens_at=fields.pop("registration_opens_at", now - timedelta(days=1)),
-        registration_closes_at=fields.pop("registration_closes_at", now + timedelta(days=5)),
-        ends_at=fields.pop("ends_at", now + timedelta(days=10)),
-        is_published=True,
-        **fields,
+    ends_at = fields.pop("ends_at", now + timedelta(days=10))
+    return competition_save(
+        actor=actor or make_editor(),
+        competition=Competition(
+            region=region("130000"),
+            title=fields.pop("title", "冀高一筹·电工技能竞赛"),
+            organizer="河北省总工会",
+            registration_opens_at=fields.pop("registration_opens_at", now - timedelta(days=1)),
+            registration_closes_at=fields.pop("registration_closes_at", now + timedelta(days=5)),
+            ends_at=ends_at,
+            is_published=True,
+            **fields,
+        ),
+        rounds=[
+            RoundSpec(
+                position=1,
+                title="初赛",
+                paper=paper,
+                opens_at=now - timedelta(hours=1),
+                closes_at=min(now + timedelta(days=10), ends_at),
+            )
+        ],
     )
-    CompetitionRound.objects.create(
-        competition=competition,
-        position=1,
-        title="初赛",
-        paper=paper,
-        opens_at=now - timedelta(hours=1),
-        closes_at=now + timedelta(days=10),
-    )
-    return competition

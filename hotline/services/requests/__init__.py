@@ -5,6 +5,7 @@ Every function refuses bad input or a forbidden actor with a Chinese ``Validatio
 before writing anything, and records each state change as a ``RequestTransition``.
 """
 
+from hotline.selectors import overdue_q  # importable from here as before the split
 from hotline.services.requests.base import MAX_ATTACHMENTS, ReplyAction
 from hotline.services.requests.conversation import hotline_member_add_info, hotline_reply
 from hotline.services.requests.intake import hotline_request_open_for_caller, hotline_request_submit
@@ -19,7 +20,6 @@ from hotline.services.requests.lifecycle import (
 from hotline.services.requests.overdue import (
     hotline_request_auto_close,
     hotline_request_flag_overdue,
-    overdue_q,
 )
 from hotline.services.requests.routing import (
     agent_open_counts,

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,15 +14,9 @@ from django.utils.translation import gettext as _
 from accounts.permissions import Action, user_can
 from core.notifications import notify
 from hotline.models import HotlineRequest, HotlineTeamMember, RequestTransition, State
+from hotline.selectors import overdue_q
 from hotline.services.requests.base import _move
 from regions.models import Region
-
-
-def overdue_q(now: datetime) -> Q:
-    """Open, not paused, and past a time limit."""
-    return Q(state__in=[State.NEW, State.ASSIGNED, State.IN_PROGRESS]) & (
-        Q(first_response_at__isnull=True, first_response_due__lt=now) | Q(resolution_due__lt=now)
-    )
 
 
 def _supervisors_of(region: Region) -> list[Any]:
