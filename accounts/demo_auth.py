@@ -1,13 +1,16 @@
 """Demo data for signing in: the demo members signed up by SMS code, so their numbers are
 verified and they agreed to the privacy policy (the consent gate lets them through); password
-sign-in then goes straight in (no phone verification SMS). The members that
-``datahub.demo`` imports from a union roster never agreed online: the gate asks them.
+sign-in then goes straight in (no phone verification SMS). Members who never signed up
+online (a feature's demo may make some: ``datahub.demo_auth`` passes the ones its roster
+import created as ``offline_member_ids``) are left for the consent gate to ask.
 
 Runs last in ``seed_demo``, after every module that makes demo users; idempotent."""
 
 from __future__ import annotations
 
-from django.apps import apps
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
 
 from accounts.models import ConsentRecord, User
 from accounts.selectors.users import user_get_by_phone
@@ -25,18 +28,14 @@ DEMO_SIGN_INS = [
 ]
 
 
-def _members_signed_up_online():
-    """Non-staff accounts other than those a roster import created."""
+def _members_signed_up_online(offline_member_ids: QuerySet | Iterable[int] | None):
     members = User.objects.filter(is_staff=False, is_active=True, closed_at__isnull=True)
-    if apps.is_installed("datahub"):
-        from datahub.models import MemberChange
-
-        imported = MemberChange.objects.filter(kind=MemberChange.Kind.MEMBER_CREATED)
-        members = members.exclude(pk__in=imported.values("user_id"))
+    if offline_member_ids is not None:
+        members = members.exclude(pk__in=offline_member_ids)
     return members
 
 
-def seed(*, stdout) -> None:
+def seed(*, stdout, offline_member_ids: QuerySet | Iterable[int] | None = None) -> None:
     for phone, member in DEMO_SIGN_INS:
         user = user_get_by_phone(phone=phone)
         if user is None:
@@ -47,7 +46,7 @@ def seed(*, stdout) -> None:
             consent_grant(user=user, kind=ConsentRecord.Kind.PRIVACY_POLICY)
         stdout.write(f"  auth {phone}: number verified{', privacy consent' if member else ''}")
     current = current_policy_version(ConsentRecord.Kind.PRIVACY_POLICY)
-    others = _members_signed_up_online().exclude(privacy_consent_version=current)
+    others = _members_signed_up_online(offline_member_ids).exclude(privacy_consent_version=current)
     count = 0
     for user in others.order_by("pk"):
         user_phone_mark_verified(user=user)

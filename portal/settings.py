@@ -17,11 +17,12 @@ Variables:
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from portal.settings_helpers import logging_config, next_redis_db, pem_blocks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -169,17 +170,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 
 
-def _next_redis_db(url: str) -> str:
-    """The same Redis server, the next database number: clearing the cache (flushdb) must
-    never drop the Celery queues."""
-    parts = urlsplit(url)
-    db = parts.path.strip("/")
-    next_db = int(db) + 1 if db.isdigit() else 1
-    return urlunsplit(parts._replace(path=f"/{next_db}"))
-
-
 REDIS_CACHE_URL = env.str("REDIS_CACHE_URL", default="") or (
-    _next_redis_db(REDIS_URL) if REDIS_URL else ""
+    next_redis_db(REDIS_URL) if REDIS_URL else ""
 )
 
 if REDIS_URL:
@@ -309,19 +301,10 @@ IDP_OIDC_ADAPTER = "accounts.oidc.OIDCAdapter"
 IDP_OIDC_PRIVATE_KEY = env.str("OIDC_PRIVATE_KEY", default="").replace("\\n", "\n")
 
 
-def _pem_blocks(text: str) -> list[str]:
-    """``-----BEGIN …`` blocks of ``text`` (newlines possibly written as ``\\n``, blocks
-    separated by whitespace or commas). Anything else becomes a block of its own, so that
-    allauth's key check reports it instead of it being dropped silently."""
-    head, *pieces = text.replace("\\n", "\n").strip().split("-----BEGIN")
-    blocks = [head.strip()] + [f"-----BEGIN{p.rstrip().rstrip(',').rstrip()}" for p in pieces]
-    return [f"{block}\n" for block in blocks if block]
-
-
 # allauth's list of keys: the previous ones (verify only); allauth adds the current one.
 IDP_OIDC_PRIVATE_KEYS = [
     {"pem": pem}
-    for pem in _pem_blocks(env.str("OIDC_PREVIOUS_PRIVATE_KEYS", default=""))
+    for pem in pem_blocks(env.str("OIDC_PREVIOUS_PRIVATE_KEYS", default=""))
     if pem.strip() != IDP_OIDC_PRIVATE_KEY.strip()
 ]
 OIDC_DEV_KEY_FILE = VAR_DIR / "oidc-dev-private-key.pem"
@@ -480,34 +463,7 @@ UNFOLD = {
 # --- Logging: structured JSON to stdout ----------------------------------------------------
 LOG_FORMAT = env.str("LOG_FORMAT", default="json")
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-        },
-        "console": {"format": "%(asctime)s %(levelname)-7s %(name)s %(message)s"},
-    },
-    # ID and mobile numbers are masked in every record before it is formatted.
-    "filters": {"pii": {"()": "core.security.PiiMaskingFilter"}},
-    "handlers": {
-        "stdout": {
-            "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
-            "formatter": "json" if LOG_FORMAT == "json" else "console",
-            "filters": ["pii"],
-        }
-    },
-    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
-    "loggers": {
-        # The request log middleware writes one structured line per request instead.
-        "django.server": {"level": "WARNING"},
-        "django.request": {"level": "ERROR"},
-    },
-}
+LOGGING = logging_config(level=LOG_LEVEL, fmt=LOG_FORMAT)
 
 # --- SMS: a pluggable backend (see core.sms) ---------------------------------------------
 SMS_BACKEND = env.str("SMS_BACKEND", default="core.sms.backends.console.SmsBackend")

@@ -3,13 +3,16 @@ exchange pushes and the portal's own membership services alike."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from datahub.models import MemberChange
+
+if TYPE_CHECKING:
+    from accounts.models import MembershipEvent
 
 #: Membership steps done in the portal (``accounts.services.membership``) that change what
 #: the national federation holds: the others (applied, rejected…) change nothing there yet.
@@ -63,4 +66,16 @@ def member_change_from_membership_event(
         source_ref=f"membership_event:{event_id}",
         organization_id=organization_id,
         at=at,
+    )
+
+
+def member_change_on_membership_event(event: MembershipEvent) -> MemberChange | None:
+    """The ``accounts.events`` subscriber (``DatahubConfig.ready``): runs inside the
+    transaction that wrote ``event``, so the feed row is atomic with the membership step."""
+    return member_change_from_membership_event(
+        user_id=event.user_id,
+        event_kind=event.kind,
+        organization_id=event.organization_id,
+        event_id=event.pk,
+        at=event.created_at,
     )

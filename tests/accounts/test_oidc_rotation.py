@@ -17,9 +17,9 @@ from django.utils import timezone
 
 from accounts.oidc import OIDCAdapter, oidc_client_register
 from deploy.genkeys import rotate_oidc_key
-from portal.settings import _pem_blocks
+from portal.settings_helpers import pem_blocks as _pem_blocks
 from tests.accounts.factories import UserFactory
-from tests.accounts.test_oidc import PUBLIC_REDIRECT, exchange, obtain_code, pkce_pair
+from tests.accounts.oidc.conftest import PUBLIC_REDIRECT, exchange, obtain_code, pkce_pair
 
 
 def _pem() -> str:

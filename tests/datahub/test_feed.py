@@ -61,3 +61,44 @@ def test_an_application_alone_is_not_a_change(union_tree):
         employment_form=EmploymentForm.NEW_FORM,
     )
     assert portal_changes(user) == []
+
+
+def test_the_feed_follows_membership_events_by_subscription(union_tree):
+    """Identity calls no feature: datahub's ready() subscribes, and unsubscribed the feed
+    stays empty while the membership step still happens."""
+    from accounts import events
+    from datahub.services.feed import member_change_on_membership_event
+
+    assert member_change_on_membership_event in events._handlers
+    events.membership_event_unsubscribe(member_change_on_membership_event)
+    try:
+        user = make_member(
+            organization=union_tree["factory"],
+            officer=make_officer(organization=union_tree["changan"]),
+        )
+    finally:
+        events.membership_event_subscribe(member_change_on_membership_event)
+    assert membership_selectors.membership_current(user=user) is not None
+    assert portal_changes(user) == []
+
+
+def test_a_failing_subscriber_undoes_the_step(union_tree, monkeypatch):
+    """Subscribers run inside the step's transaction: the feed row and the membership commit
+    or roll back together."""
+    from accounts import events
+
+    officer = make_officer(organization=union_tree["changan"])
+    user = make_member(organization=union_tree["factory"], officer=officer)
+    current = membership_selectors.membership_current(user=user)
+
+    def broken(event):
+        raise RuntimeError("feed down")
+
+    monkeypatch.setattr(events, "_handlers", [*events._handlers, broken])
+    with pytest.raises(RuntimeError):
+        membership_services.membership_end(
+            membership=current, reason=Membership.EndReason.LEFT, actor=officer
+        )
+    current.refresh_from_db()
+    assert current.status == Membership.Status.ACTIVE
+    assert [kind for kind, _org in portal_changes(user)] == [Kind.MEMBERSHIP_STARTED]

@@ -200,14 +200,14 @@ def test_the_same_file_twice_is_refused(staff, run_import, union_tree):
 def test_a_failure_midway_leaves_nothing(staff, run_import, union_tree, row_path, request):
     _row_path_or_skip(row_path, request)
     rows = PersonFactory.build_batch(5)
-    target = "datahub.services.imports.ImportRow.objects.bulk_create" if row_path else None
+    target = "datahub.models.ImportRow.objects.bulk_create" if row_path else None
     if row_path:
         patcher = mock.patch(target, side_effect=RuntimeError("disk full"))
     else:
-        from datahub.services import imports
+        from datahub.services.imports import copy_path
 
-        broken = [*imports._APPLY_SQL[:-1], "SELECT 1/0"]
-        patcher = mock.patch.object(imports, "_APPLY_SQL", broken)
+        broken = [*copy_path._APPLY_SQL[:-1], "SELECT 1/0"]
+        patcher = mock.patch.object(copy_path, "_APPLY_SQL", broken)
     users_before = User.objects.count()
     with patcher:
         result = run_import(roster_csv(rows), user=staff, row_path=row_path)
@@ -226,9 +226,9 @@ def test_a_failure_midway_leaves_nothing(staff, run_import, union_tree, row_path
 @pytest.mark.postgres
 @pytest.mark.django_db
 def test_postgres_copy_path_is_used(staff, run_import, union_tree):
-    from datahub.services import imports
+    from datahub.services.imports import run
 
-    with mock.patch.object(imports, "_apply_rowwise_report", side_effect=AssertionError):
+    with mock.patch.object(run, "_apply_rowwise_report", side_effect=AssertionError):
         result = run_import(roster_csv(PersonFactory.build_batch(3)), user=staff)
     assert result.accepted_count == 3
 
@@ -238,7 +238,7 @@ def test_postgres_copy_path_is_used(staff, run_import, union_tree):
 def test_member_id_in_sql_matches_python():
     from django.db import connection
 
-    from datahub.services.imports import _member_id_sql
+    from datahub.services.imports.copy_path import _member_id_sql
 
     ids = [1, 9, 10, 42, 1234567, 9999999999]
     with connection.cursor() as cursor:

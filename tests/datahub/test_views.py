@@ -194,6 +194,11 @@ def test_start_enqueues_the_task_after_commit(union_tree, settings):
         roster_import_start(roster_import=draft, user=staff, mapping=draft.mapping)
     send.assert_called_once()
     assert send.call_args.args[0] == (draft.pk,)
+    # Enqueued by name (services never import tasks): the name is the task's dotted path.
+    from core.models import OutboxMessage
+
+    message = OutboxMessage.objects.get(key=f"datahub.roster_import_run:{draft.pk}")
+    assert message.task == roster_import_run_task.name == "datahub.tasks.roster_import_run_task"
     draft.refresh_from_db()
     assert draft.status == "queued"
     assert roster_import_run_task.run(draft.pk) == "done"

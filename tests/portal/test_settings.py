@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from portal.settings import _next_redis_db
+from portal.settings_helpers import next_redis_db as _next_redis_db
 
 ROOT = Path(__file__).resolve().parents[2]
 

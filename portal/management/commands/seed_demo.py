@@ -24,8 +24,9 @@ DEMO_MODULES = [
     # computes the facts of the past 30 days from everything above.
     "insights.demo",
     # last: every demo member above signed up by SMS code (number verified, privacy
-    # consent); the members imported from datahub.demo's roster did not.
-    "accounts.demo_auth",
+    # consent); the members imported from datahub.demo's roster did not (accounts.demo_auth,
+    # told by datahub which those are).
+    "datahub.demo_auth",
 ]
 
 
