@@ -32,14 +32,81 @@ class Period:
     STOCK = "stock"  # a level at the end of the day: a range shows its last day
 
 
+KIND_LABELS = {Kind.COUNT: "计数/合计", Kind.RATIO: "比率", Kind.MEAN: "均值"}
+PERIOD_LABELS = {Period.FLOW: "当日发生（区间累加）", Period.STOCK: "日末存量（区间取末日）"}
+LEVEL_LABELS = {"province": "省", "city": "市", "county": "县（区）"}
+
+
 DOMAINS = {
-    "membership": "会员与组织",
+    "membership": "会员与入会",
+    "organization": "工会组织与干部",
     "learning": "学习练兵",
     "hotline": "12351热线",
+    "rights": "法律服务与维权",
     "jobs": "就业服务",
     "activities": "活动与福利",
+    "publicity": "宣传与阵地",
+    "datahub": "数据归集",
     "usage": "平台使用",
 }
+
+#: The department answering for a domain's figures, unless an indicator names another.
+OWNERS = {
+    "membership": "省总工会组织部",
+    "organization": "省总工会组织部",
+    "learning": "省总工会宣传教育部",
+    "hotline": "省总工会权益保障部",
+    "rights": "省总工会法律工作部",
+    "jobs": "省总工会经济技术部（就业服务中心）",
+    "activities": "省总工会宣传教育部",
+    "publicity": "省总工会网络工作部",
+    "datahub": "省总工会网络工作部",
+    "usage": "省总工会网络工作部",
+}
+
+#: The 28 key work databases of the 数智中台 (issue 22); an indicator computed from one of
+#: them names it as its source.
+WORK_DATABASES = (
+    "会员",
+    "工会组织",
+    "工会干部",
+    "职工之家阵地",
+    "职工书屋",
+    "困难职工档案",
+    "帮扶记录",
+    "互助保障参保",
+    "互助保障理赔",
+    "劳模",
+    "工匠",
+    "技能竞赛成绩",
+    "职工培训",
+    "法律援助案件",
+    "劳动争议调解",
+    "12351 工单",
+    "就业帮扶",
+    "招聘岗位",
+    "新就业形态劳动者",
+    "集体合同",
+    "厂务公开",
+    "劳动保护检查",
+    "职工疗休养",
+    "工会经费",
+    "资产",
+    "普惠服务商户",
+    "活动参与",
+    "积分",
+)
+
+#: Portal tables that are not one of the 28 but feed indicators.
+PORTAL_SOURCES = (
+    "网上练兵",
+    "普惠福利发放",
+    "数字身份与卡包",
+    "宣传文章",
+    "服务事项",
+    "数据归集导入",
+    "平台访问记录",
+)
 
 
 @dataclass(frozen=True)
@@ -99,6 +166,9 @@ class Indicator:
     kind: str
     period: str
     source: Callable[[Window], Source]
+    formula: str = ""  # how the value is computed, in words (分子、分母、口径)
+    database: str = ""  # the work database (or portal table) the rows come from
+    owner: str = ""  # the department answering for the figure; the domain's if ""
     levels: tuple[str, ...] = LEVELS
     breakdown: str = ""  # what the categories are ("诉求类型"), "" if none
     breakdown_labels: dict[str, str] = field(default_factory=dict)
@@ -107,6 +177,18 @@ class Indicator:
     @property
     def domain_label(self) -> str:
         return DOMAINS[self.domain]
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @property
+    def period_label(self) -> str:
+        return PERIOD_LABELS[self.period]
+
+    @property
+    def levels_label(self) -> str:
+        return "→".join(LEVEL_LABELS[level] for level in self.levels)
 
     @property
     def is_additive(self) -> bool:
@@ -126,25 +208,51 @@ class Indicator:
 
     def compute(self, window: Window) -> list[Row]:
         """The figures of every region with source rows on the window's day: one query."""
-        source = self.source(window)
-        group = [source.region] + ([source.key] if source.key else [])
-        aggregates = {"num": source.num}
-        if source.den is not None:
-            aggregates["den"] = source.den
-        rows = []
-        for item in source.queryset.order_by().values(*group).annotate(**aggregates):
-            region_id = item[source.region]
+        return compute_many([self], window)[self.code]
+
+
+def _signature(source: Source) -> tuple:
+    sql, params = source.queryset.order_by().query.sql_with_params()
+    return (source.queryset.model, sql, tuple(map(repr, params)), source.region, source.key)
+
+
+def compute_many(items: Iterable[Indicator], window: Window) -> dict[str, list[Row]]:
+    """The rows of every indicator in ``items`` for the window. Indicators whose sources
+    group the same rows (the same query, region path and category) share one grouped
+    query with one numerator and denominator column pair each, so a family of figures
+    over the same table costs one scan. Aggregates must not join a many-valued relation
+    (it would multiply the rows of the others); tests compare shared and solo results."""
+    groups: dict[tuple, list[tuple[Indicator, Source]]] = defaultdict(list)
+    for item in items:
+        source = item.source(window)
+        groups[_signature(source)].append((item, source))
+    result: dict[str, list[Row]] = {}
+    for members in groups.values():
+        first = members[0][1]
+        group = [first.region] + ([first.key] if first.key else [])
+        aggregates = {}
+        for index, (_item, source) in enumerate(members):
+            aggregates[f"num_{index}"] = source.num
+            if source.den is not None:
+                aggregates[f"den_{index}"] = source.den
+        rows: list[list[Row]] = [[] for _ in members]
+        for values in first.queryset.order_by().values(*group).annotate(**aggregates):
+            region_id = values[first.region]
             if region_id is None:
                 continue
-            rows.append(
-                Row(
-                    region_id=region_id,
-                    key=str(item[source.key] or "") if source.key else "",
-                    num=_number(item["num"]),
-                    den=_number(item["den"]) if source.den is not None else None,
+            key = str(values[first.key] or "") if first.key else ""
+            for index, (_item, source) in enumerate(members):
+                rows[index].append(
+                    Row(
+                        region_id=region_id,
+                        key=key,
+                        num=_number(values[f"num_{index}"]),
+                        den=_number(values[f"den_{index}"]) if source.den is not None else None,
+                    )
                 )
-            )
-        return rows
+        for index, (item, _source) in enumerate(members):
+            result[item.code] = rows[index]
+    return result
 
 
 def _number(value: Any) -> float:
@@ -162,9 +270,14 @@ def indicator(**attrs: Any) -> Callable[[Callable[[Window], Source]], Indicator]
     """Register the decorated ``source`` function as an indicator."""
 
     def register(source: Callable[[Window], Source]) -> Indicator:
+        attrs.setdefault("owner", OWNERS[attrs["domain"]])
         item = Indicator(source=source, **attrs)
         if item.code in REGISTRY:
             raise ValueError(f"indicator {item.code} registered twice")
+        if not item.formula:
+            raise ValueError(f"indicator {item.code} has no formula")
+        if item.database not in WORK_DATABASES + PORTAL_SOURCES:
+            raise ValueError(f"indicator {item.code}: unknown source database {item.database!r}")
         REGISTRY[item.code] = item
         return item
 

@@ -22,6 +22,7 @@ from insights.registry import (
     Kind,
     Period,
     Window,
+    compute_many,
     indicator_get,
     indicators,
     region_infos,
@@ -257,9 +258,10 @@ def live_counters(*, node: RegionNode, now: datetime | None = None) -> list[dict
     if table is None:
         regions = region_infos()
         table = {"ids": {info.code: pk for pk, info in regions.items()}, "values": {}}
+        computed = compute_many([REGISTRY[code] for code in LIVE_CODES], window)
         for code in LIVE_CODES:
             item = REGISTRY[code]
-            cells = rollup(item, item.compute(window), regions)
+            cells = rollup(item, computed[code], regions)
             table["values"][code] = {
                 region_id: item.value(num, den)
                 for (region_id, k), (num, den) in cells.items()

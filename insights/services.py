@@ -14,7 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from insights.models import DailyActive, Fact, FactDay
-from insights.registry import Indicator, RegionInfo, Window, indicators, region_infos, rollup
+from insights.registry import (
+    Indicator,
+    RegionInfo,
+    Row,
+    Window,
+    compute_many,
+    indicators,
+    region_infos,
+    rollup,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -23,9 +32,9 @@ MAX_BACKFILL_DAYS = 400
 
 
 def _facts_for(
-    *, item: Indicator, window: Window, regions: dict[int, RegionInfo]
+    *, item: Indicator, rows: list[Row], window: Window, regions: dict[int, RegionInfo]
 ) -> Iterable[Fact]:
-    for (region_id, key), (num, den) in rollup(item, item.compute(window), regions).items():
+    for (region_id, key), (num, den) in rollup(item, rows, regions).items():
         if not num and not den:
             continue
         yield Fact(
@@ -42,7 +51,8 @@ def _facts_for(
 def facts_compute_day(*, day: date, codes: Iterable[str] | None = None) -> FactDay:
     """Compute every indicator (or those in ``codes``) for ``day`` and replace that day's
     facts, in one transaction: readers see the old day or the new one, never half of it.
-    Running it twice gives the same rows. One grouped query per indicator."""
+    Running it twice gives the same rows. One grouped query per family of indicators over
+    the same rows (``compute_many``)."""
     if day > timezone.localdate():
         raise ValidationError(gettext("不能计算未来日期的指标。"))
     wanted = set(codes) if codes is not None else None
@@ -54,8 +64,11 @@ def facts_compute_day(*, day: date, codes: Iterable[str] | None = None) -> FactD
     window = Window.for_day(day)
     regions = region_infos()
     facts: list[Fact] = []
+    computed = compute_many(items, window)  # indicators over the same rows share a query
     for item in items:
-        facts.extend(_facts_for(item=item, window=window, regions=regions))
+        facts.extend(
+            _facts_for(item=item, rows=computed[item.code], window=window, regions=regions)
+        )
     with transaction.atomic():
         stale = Fact.objects.filter(date=day)
         if wanted is not None:

@@ -11,9 +11,13 @@ not attributed to a region.
 
 from insights.indicators import (  # noqa: F401 - imported for their registrations
     activities,
+    datahub,
     hotline,
     jobs,
     learning,
     membership,
+    organization,
+    publicity,
+    rights,
     usage,
 )

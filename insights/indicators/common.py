@@ -3,9 +3,9 @@ day, the members of a day, durations in hours."""
 
 from __future__ import annotations
 
-from django.db.models import DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
 
-from accounts.models import Membership
+from accounts.models import Credential, Membership
 from insights.registry import Source, Window
 
 
@@ -35,5 +35,25 @@ def by_member(model, user_path: str, window: Window, *conditions: Q, **kwargs) -
     return Source(queryset=queryset, region=region, **kwargs)
 
 
-def hours(later: str, earlier: str) -> Sum:
-    return Sum(ExpressionWrapper(F(later) - F(earlier), output_field=DurationField()))
+def hours(later: str, earlier: str, *, filter: Q | None = None) -> Sum:
+    return Sum(
+        ExpressionWrapper(F(later) - F(earlier), output_field=DurationField()), filter=filter
+    )
+
+
+def count_if(condition: Q) -> Count:
+    return Count("pk", filter=condition)
+
+
+def share_of(condition: Q, among: Q | None = None) -> dict:
+    """Numerator and denominator of "the rows meeting ``condition`` among the rows (meeting
+    ``among``)", for a ratio indicator."""
+    if among is None:
+        return {"num": Count("pk", filter=condition), "den": Count("pk")}
+    return {"num": Count("pk", filter=condition & among), "den": Count("pk", filter=among)}
+
+
+def credentials_issued(window: Window, **kwargs) -> Source:
+    """Wallet credentials issued to members on the day: every credential indicator counts
+    its kind over this one query."""
+    return by_member(Credential, "user", window, window.during("issued_at"), **kwargs)
