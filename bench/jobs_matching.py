@@ -44,6 +44,7 @@ from jobs.matching import (
     ResumeDoc,
     ResumeIndex,
     job_text,
+    learn_titles,
     occupation_key,
     resume_text,
     score_pair_naive,
@@ -285,6 +286,15 @@ def main() -> None:
     t0 = time.perf_counter()
     index = JobIndex(posts)
     print(f"index build: {time.perf_counter() - t0:.1f} s for {len(posts)} posts")
+    # What the nightly learn_vocabulary task does over the active posts (memory capped).
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    vocabulary = learn_titles((p.title, p.skills, p.certificates) for p in posts)
+    grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak) / 1024
+    print(
+        f"learn vocabulary from {len(posts)} posts: {time.perf_counter() - t0:.1f} s, "
+        f"{len(vocabulary.titles)} titles, {len(vocabulary.links)} links, peak RSS +{grown:.0f} MB"
+    )
     resumes = make_resumes(60, seed=7)
     for r in resumes[:5]:
         index.rank(r, top=10)  # warm-up
