@@ -20,7 +20,8 @@ from unfold.decorators import action, display
 from accounts.oidc import oidc_client_secret_rotate
 from accounts.oidc_admin import client_credentials_message
 from accounts.permissions import Action, region_scope_q, user_can
-from datahub.models import ExchangeCallLog, ExchangeClient, MemberChange, RosterImport
+from datahub.models import ExchangeCallLog, ExchangeClient, MemberChange, RosterImport, WorkRecord
+from datahub.registry import work_database_choices, work_database_get
 from datahub.services.exchange import (
     EXCHANGE_SCOPES,
     exchange_client_register,
@@ -53,6 +54,7 @@ class RosterImportAdmin(_ReadOnly):
     list_display = [
         "id",
         "original_name",
+        "database",
         "region",
         "status",
         "accepted_count",
@@ -63,7 +65,7 @@ class RosterImportAdmin(_ReadOnly):
         "created_at",
         "staff_page",
     ]
-    list_filter = ["status", "kind"]
+    list_filter = ["status", "kind", "database"]
     search_fields = ["original_name", "file_sha256"]
     list_select_related = ["region", "created_by"]
     exclude = ["file", "headers", "mapping"]
@@ -214,3 +216,73 @@ class ExchangeClientAdmin(ModelAdmin):
         for client in queryset:
             secret = oidc_client_secret_rotate(client=client)
             self._show_secret(request, client, secret)
+
+
+class _DatabaseFilter(admin.SimpleListFilter):
+    title = _("工作数据库")
+    parameter_name = "database"
+
+    def lookups(self, request, model_admin):
+        return work_database_choices(stored_only=True)
+
+    def queryset(self, request, queryset):
+        return queryset.filter(database=self.value()) if self.value() else queryset
+
+
+@admin.register(WorkRecord)
+class WorkRecordAdmin(_ReadOnly):
+    """The stored work databases' rows, each with its lineage; staff see their region's
+    subtree only. Rows change only by import (``datahub.services.works``)."""
+
+    list_display = [
+        "database_name",
+        "summary",
+        "region",
+        "source_link",
+        "source_line",
+        "updated_at",
+    ]
+    list_filter = [_DatabaseFilter]
+    list_select_related = ["region", "source_import"]
+    list_per_page = 50
+    show_full_result_count = False
+    readonly_fields = ["database", "key", "region", "data", "source_import", "source_line",
+                       "created_at", "updated_at"]  # fmt: skip
+
+    def has_module_permission(self, request):
+        return _may_import(request)
+
+    def has_view_permission(self, request, obj=None):
+        if obj is not None:
+            return (
+                user_can(request.user, Action.DATAHUB_IMPORT, region=obj.region)
+                if obj.region_id
+                else _province_wide(request)
+            )
+        return _may_import(request)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(region_scope_q(request.user, Action.DATAHUB_IMPORT))
+        )
+
+    @admin.display(description=_("工作数据库"), ordering="database")
+    def database_name(self, obj: WorkRecord) -> str:
+        database = work_database_get(obj.database)
+        return database.name if database else obj.database
+
+    @admin.display(description=_("内容"))
+    def summary(self, obj: WorkRecord) -> str:
+        return "，".join(str(v) for v in list(obj.data.values())[:4])[:80]
+
+    @admin.display(description=_("来源批次"))
+    def source_link(self, obj: WorkRecord) -> str:
+        if obj.source_import_id is None:
+            return "—"
+        return format_html(
+            '<a href="{}">#{}</a>',
+            reverse("datahub:import_detail", args=[obj.source_import_id]),
+            obj.source_import_id,
+        )

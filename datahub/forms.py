@@ -40,3 +40,22 @@ class MappingForm(forms.Form):
 
     def mapping(self) -> dict[str, int]:
         return {k: int(v) for k, v in self.cleaned_data.items() if v not in ("", None)}
+
+
+class WorkUploadForm(forms.Form):
+    """A ledger for one of the registry's stored work databases."""
+
+    database = forms.ChoiceField(label=_("工作数据库"))
+    file = forms.FileField(
+        label=_("台账文件"),
+        help_text=_("Excel（.xlsx）或 CSV，第一行为表头（列名与“字段”一栏一致即可自动对应）。"),
+        error_messages={"required": _("请选择要上传的文件。")},
+    )
+    region = forms.ChoiceField(label=_("归集地区"), required=False)
+
+    def __init__(self, *args, regions=(), databases=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["database"].choices = list(databases)
+        self.fields["region"].choices = [(r.code, r.name) for r in regions]
+        if len(self.fields["region"].choices) <= 1:
+            self.fields["region"].widget = forms.HiddenInput()

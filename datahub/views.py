@@ -13,10 +13,13 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import Action, user_can
 from datahub import selectors
-from datahub.forms import MappingForm, RosterUploadForm
+from datahub.forms import MappingForm, RosterUploadForm, WorkUploadForm
 from datahub.models import ImportRow
+from datahub.registry import work_database_choices
 from datahub.reports import report_csv_lines, report_xlsx
+from datahub.selectors_works import work_database_overview
 from datahub.services.imports import roster_import_create, roster_import_start
+from datahub.services.works import work_import_create
 
 LIST_LIMIT = 50
 REJECTED_PREVIEW = 100
@@ -136,3 +139,40 @@ def import_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def work_database_list(request: HttpRequest) -> HttpResponse:
+    """The registry's 28 work databases with their sizes in the user's scope, and the upload
+    of a ledger into a stored one (then the import's own page: progress bar and report)."""
+    _require_importer(request)
+    regions = selectors.import_scope_regions(user=request.user)
+    form = WorkUploadForm(
+        request.POST or None,
+        request.FILES or None,
+        regions=regions,
+        databases=work_database_choices(stored_only=True),
+    )
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data.get("region") or (regions[0].code if regions else "")
+        region = next((r for r in regions if r.code == code), None)
+        upload = form.cleaned_data["file"]
+        try:
+            work_import = work_import_create(
+                user=request.user,
+                database=form.cleaned_data["database"],
+                upload=upload,
+                name=upload.name,
+                region=region,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, _("已开始导入，完成后本页会显示结果。"))
+            return redirect("datahub:import_detail", pk=work_import.pk)
+    return render(
+        request,
+        "datahub/workdatabase_list.html",
+        {"form": form, "databases": work_database_overview(user=request.user)},
+    )

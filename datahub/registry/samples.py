@@ -117,12 +117,18 @@ def _value(spec: FieldSpec, rnd: random.Random, seq: int, region: str, today: da
 
 
 def sample_rows(
-    database: WorkDatabase, *, count: int, regions: Sequence[str], seed: int = 0, start: int = 0
+    database: WorkDatabase,
+    *,
+    count: int,
+    regions: Sequence[str],
+    seed: int = 0,
+    start: int = 0,
+    today: datetime.date | None = None,
 ) -> Iterator[list[str]]:
     """``count`` valid rows (in declaration order of the fields), numbered from ``start`` so
     their dedupe keys differ; ``regions`` are county codes the rows are spread over."""
     rnd = random.Random(seed)  # noqa: S311 - sample data, not secrets
-    today = datetime.date.today()
+    today = today or datetime.date.today()
     specs = database.field_map
     unique_ish = any(
         specs[n].type in ("id_number", "uscc")

@@ -34,6 +34,8 @@ logger = logging.getLogger(__name__)
 
 
 def _rows(work_import: RosterImport, path: Path, *, total: int) -> Iterator[WorkRow]:
+    """Built eagerly (the region tree may need a query), iterated lazily: the rows are
+    consumed while COPY holds the connection, when no other query may run on it."""
     schema = work_database_get(work_import.database)
     tree = region_tree()
     scope = work_import.region.path
@@ -45,10 +47,14 @@ def _rows(work_import: RosterImport, path: Path, *, total: int) -> Iterator[Work
         today=timezone.localdate(),
     )
     info = sheet_detect(path)
-    for count, (line, values) in enumerate(sheet_rows(path, info), start=1):
-        yield clean(line, values)
-        if count % PROGRESS_EVERY == 0:
-            _progress(work_import, phase="reading", processed=count, total=total)
+
+    def rows() -> Iterator[WorkRow]:
+        for count, (line, values) in enumerate(sheet_rows(path, info), start=1):
+            yield clean(line, values)
+            if count % PROGRESS_EVERY == 0:
+                _progress(work_import, phase="reading", processed=count, total=total)
+
+    return rows()
 
 
 @transaction.atomic

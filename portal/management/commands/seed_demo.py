@@ -21,6 +21,7 @@ DEMO_MODULES = [
     "hotline.demo",
     "learning.demo",
     "datahub.demo",
+    "datahub.demo_works",
     # computes the facts of the past 30 days from everything above.
     "insights.demo",
     # last: every demo member above signed up by SMS code (number verified, privacy
