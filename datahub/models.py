@@ -17,6 +17,7 @@ class RosterImport(models.Model):
 
     class Kind(models.TextChoices):
         MEMBERS = "members", _("会员名册")
+        WORK = "work", _("工作数据库")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("待确认列对应")
@@ -29,6 +30,8 @@ class RosterImport(models.Model):
     LIVE_STATUSES = (Status.DRAFT, Status.QUEUED, Status.RUNNING, Status.DONE)
 
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.MEMBERS)
+    #: for ``Kind.WORK``: the code of the work database (``datahub.registry``) it fills
+    database = models.CharField(_("工作数据库"), max_length=40, blank=True, db_index=True)
     region = models.ForeignKey(
         "regions.Region",
         verbose_name=_("归集地区"),
@@ -218,3 +221,45 @@ class ExchangeClient(Client):
         proxy = True
         verbose_name = _("数据交换客户端")
         verbose_name_plural = _("数据交换客户端")
+
+
+class WorkRecord(models.Model):
+    """One row of a stored work database (``datahub.registry``): the cleaned values as JSON,
+    identified within its database by the hash of its dedupe key, so a re-import updates the
+    row instead of adding another. ``source_import`` and ``source_line`` are its lineage: the
+    import and data line that last wrote it."""
+
+    database = models.CharField(_("工作数据库"), max_length=40)
+    key = models.CharField(_("去重键"), max_length=32)
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("地区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    data = models.JSONField(_("数据"), default=dict)
+    source_import = models.ForeignKey(
+        RosterImport,
+        verbose_name=_("来源批次"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="work_records",
+    )
+    source_line = models.PositiveIntegerField(_("来源行号"), null=True, blank=True)
+    created_at = models.DateTimeField(_("首次导入时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("最近更新时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("工作数据库记录")
+        verbose_name_plural = _("工作数据库记录")
+        ordering = ["database", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["database", "key"], name="datahub_work_unique_key"),
+        ]
+        indexes = [models.Index(fields=["database", "region"], name="datahub_work_db_region")]
+
+    def __str__(self) -> str:
+        return f"{self.database}:{self.key[:8]}"

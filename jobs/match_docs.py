@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from jobs.matching import JobDoc, ResumeDoc, explain, pair_components
 from jobs.models import JobPost, MatchResult, Resume
+from jobs.occupation_map import site_mapper
 from regions.selectors import region_tree
 
 
@@ -71,12 +72,14 @@ def match_explain(*, resume: Resume, matches: list[MatchResult]) -> list[MatchRe
     """Write the plain-Chinese reasons of matches stored without them (the nightly refresh
     keeps scores only), from the same components that scored them. In memory: nothing is
     saved. Precondition: each match's post has its region loaded."""
-    doc = None
+    doc = mapper = None
     for match in matches:
         if match.reasons or match.gaps:
             continue
         doc = doc or resume_doc(resume)
+        mapper = mapper or site_mapper()
         job = post_doc(match.post)
-        explained = explain(doc, job, pair_components(doc, job, text=match.text_score))
+        comp = pair_components(doc, job, text=match.text_score, mapper=mapper)
+        explained = explain(doc, job, comp, mapper=mapper)
         match.reasons, match.gaps = explained.reasons, explained.gaps
     return matches

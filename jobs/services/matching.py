@@ -28,6 +28,7 @@ from jobs.matching import (
     resume_missing_fields,
 )
 from jobs.models import JobPost, MatchResult, Resume
+from jobs.occupation_map import site_mapper
 from jobs.selectors import active_posts
 
 #: Recommendations kept per résumé.
@@ -58,12 +59,14 @@ def job_index() -> JobIndex:
         version = uuid.uuid4().hex
         cache.add(_VERSION_KEY, version, None)
         version = cache.get(_VERSION_KEY) or version
-    # Expiry is by date: a new day also makes a new index.
-    key = f"{version}:{timezone.localdate().isoformat()}"
+    # Expiry is by date: a new day also makes a new index; so does a new vocabulary (the
+    # mapper carries the occupation links the nightly learning found).
+    mapper = site_mapper()
+    key = f"{version}:{timezone.localdate().isoformat()}:{id(mapper)}"
     with _local:
         if _cached["version"] != key:
             posts = active_posts().select_related("region")
-            _cached["index"] = JobIndex([post_doc(p) for p in posts])
+            _cached["index"] = JobIndex([post_doc(p) for p in posts], mapper=mapper)
             _cached["version"] = key
         return _cached["index"]
 
@@ -151,8 +154,13 @@ def resume_index() -> tuple[ResumeIndex, dict[int, tuple[int, Any]]]:
     others leave. The first call in a process loads them all. The pair returned is never
     changed afterwards, so callers may use it outside the lock."""
     current = _resume_versions()
+    mapper = site_mapper()
     with _resumes_lock:
         index, versions = _resumes["index"], _resumes["versions"]
+        if index is not None and index.mapper is not mapper:
+            # A new vocabulary: every résumé is encoded again with it, so that both
+            # directions keep scoring a pair alike.
+            index, versions = None, {}
         stale = [pk for pk, version in current.items() if versions.get(pk) != version]
         gone = [pk for pk in versions if pk not in current]
         if index is not None and not stale and not gone:
@@ -173,7 +181,10 @@ def resume_index() -> tuple[ResumeIndex, dict[int, tuple[int, Any]]]:
                 else:
                     docs.append(doc)
         remove = [str(pk) for pk in gone] + unready
-        index = ResumeIndex(docs) if index is None else index.replace(docs, remove=remove)
+        if index is None:
+            index = ResumeIndex(docs, mapper=mapper)
+        else:
+            index = index.replace(docs, remove=remove)
         _resumes["index"], _resumes["versions"] = index, versions
         return index, versions
 
@@ -313,7 +324,9 @@ def _notify_members(
             pk__in=resume_ids[start : start + _CHUNK]
         ).select_related("region", "user"):
             doc = resume_doc(resume)
-            match = explain(doc, job, pair_components(doc, job, text=scored[resume.pk][1]))
+            mapper = site_mapper()
+            comp = pair_components(doc, job, text=scored[resume.pk][1], mapper=mapper)
+            match = explain(doc, job, comp, mapper=mapper)
             notify(
                 user=resume.user,
                 kind="jobs.match",

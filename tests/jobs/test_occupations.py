@@ -152,3 +152,17 @@ def test_unseen_vocabulary_set_stays_above_its_target(tmp_path, capsys):
     out = capsys.readouterr().out
     ndcg = float(out.split("nDCG@10\t")[1].split("\t")[0])
     assert ndcg >= 0.95
+
+
+@pytest.mark.django_db
+def test_the_site_indexes_score_with_the_learned_links(regions):
+    from jobs.models import OccupationLink
+    from jobs.occupation_map import site_vocabulary_changed
+    from jobs.services import matching
+
+    call_command("load_occupations")
+    OccupationLink.objects.create(a_id="4-10-01-05", b_id="4-14-01-02", fit=0.8)
+    site_vocabulary_changed()
+    assert matching.job_index().mapper.fit("4-14-01-02", "4-10-01-05") == 0.8
+    index, _versions = matching.resume_index()
+    assert index.mapper is matching.job_index().mapper  # both directions score alike
