@@ -3,6 +3,12 @@ dashboard page from the facts table, on PostgreSQL.
 
     DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/scale \
         .venv/bin/python bench/insights_indicators.py [--day 2026-11-27] [--runs 7]
+    DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_smoke \
+        .venv/bin/python bench/insights_indicators.py --smoke   # tiny data set, seconds
+
+``--smoke`` builds a tiny data set (``seed_scale --scale 0.002 --no-identities``) if the
+database holds none, skips the 500,000-user check, copies the facts to 29 days only and
+times 3 runs: it checks the script works, its figures mean nothing.
 
 Needs the province-scale data set of ``python manage.py seed_scale`` in that database (it is
 not built here); migrates (adds the insights tables) and refuses with fewer than 500,000
@@ -47,11 +53,19 @@ def _median_ms(samples: list[float]) -> float:
     return round(statistics.median(samples) * 1000, 1)
 
 
+def _p95_ms(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))] * 1000, 1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--day", default="", help="day to compute (default: yesterday)")
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--smoke", action="store_true", help="tiny data set, seconds")
     args = parser.parse_args()
+    if args.smoke:
+        args.runs = 3
 
     import django
 
@@ -76,9 +90,11 @@ def main() -> None:
     from regions.models import Region
     from regions.selectors import region_tree
 
+    if args.smoke and not Membership.objects.exists():
+        call_command("seed_scale", scale=0.002, no_identities=True, no_demo=True, verbosity=0)
     people = User.objects.count()
     members = Membership.objects.filter(status="active").count()
-    if people < 500_000:
+    if people < 500_000 and not args.smoke:
         sys.exit(f"only {people} users: run `python manage.py seed_scale` first")
     day = date.fromisoformat(args.day) if args.day else timezone.localdate() - timedelta(days=1)
     print(f"users: {people:,}; active memberships: {members:,}; day: {day}")
@@ -97,10 +113,16 @@ def main() -> None:
         cursor.execute("ANALYZE insights_dailyactive")
 
     # 1. all indicators, one day
+    from django.test.utils import CaptureQueriesContext
+
     started = time.perf_counter()
-    run = facts_compute_day(day=day)
+    with CaptureQueriesContext(connection) as queries:
+        run = facts_compute_day(day=day)
     total = time.perf_counter() - started
-    print(f"facts_compute_day: {len(indicators())} indicators, {run.rows} rows, {total:.1f} s")
+    print(
+        f"facts_compute_day: {len(indicators())} indicators, {run.rows} rows, {total:.1f} s, "
+        f"{len(queries)} queries"
+    )
     window = Window.for_day(day)
     timings = []
     for item in indicators():
@@ -133,11 +155,11 @@ def main() -> None:
                 (indicator, region_id, date, breakdown, value, numerator, denominator)
             SELECT f.indicator, f.region_id, f.date - d.n, f.breakdown,
                    f.value, f.numerator, f.denominator
-            FROM insights_fact f CROSS JOIN generate_series(1, 364) AS d(n)
+            FROM insights_fact f CROSS JOIN generate_series(1, %s) AS d(n)
             WHERE f.date = %s
             ON CONFLICT DO NOTHING
             """,
-            [day],
+            [29 if args.smoke else 364, day],
         )
         copied = cursor.rowcount
         cursor.execute("VACUUM ANALYZE insights_fact")  # as autovacuum would, after a load
@@ -160,9 +182,15 @@ def main() -> None:
                 response = client.get(url, secure=True)
                 samples.append(time.perf_counter() - t0)
                 assert response.status_code == 200
-            results.append((label, days, _median_ms(samples)))
-    for label, days, ms in results:
-        print(f"dashboard {label:8s} {days:3d} days: median {ms} ms")
+            results.append((label, days, _median_ms(samples), _p95_ms(samples)))
+    for label, days, ms, p95 in results:
+        print(f"dashboard {label:8s} {days:3d} days: median {ms} ms, p95 {p95} ms")
+    dictionary = []
+    for _ in range(args.runs):
+        t0 = time.perf_counter()
+        assert client.get("/insights/indicators/", secure=True).status_code == 200
+        dictionary.append(time.perf_counter() - t0)
+    print(f"indicator dictionary: median {_median_ms(dictionary)} ms, p95 {_p95_ms(dictionary)} ms")
     with connection.cursor() as cursor:
         cursor.execute(
             "DELETE FROM insights_fact WHERE date < %s AND date >= %s"

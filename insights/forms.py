@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from insights.registry import indicators
 from insights.selectors import MAX_RANGE_DAYS
 
-TABLES = ("trend", "compare", "breakdown")
+TABLES = ("trend", "compare", "breakdown", "all")
 
 
 class DashboardFilterForm(forms.Form):

@@ -175,10 +175,34 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
     data = _filters(request, ExportForm)
     node = _region(request, data.get("region", ""))
     item = selectors.indicator_get_or_404(data["indicator"])
-    tables = _dashboard_data(node, item, data["start"], data["end"])["tables"]
-    table = tables.get(data.get("table") or "trend") or tables["trend"]
-    stem = f"{item.code}_{node.code}_{data['start']:%Y%m%d}-{data['end']:%Y%m%d}"
-    if data.get("format") == "xlsx":
+    if data.get("table") == "all":
+        table = _all_table(node, data["start"], data["end"])
+        stem = f"indicators_{node.code}_{data['start']:%Y%m%d}-{data['end']:%Y%m%d}"
+    else:
+        tables = _dashboard_data(node, item, data["start"], data["end"])["tables"]
+        table = tables.get(data.get("table") or "trend") or tables["trend"]
+        stem = f"{item.code}_{node.code}_{data['start']:%Y%m%d}-{data['end']:%Y%m%d}"
+    return _table_response(table, stem, data.get("format"))
+
+
+def _all_table(node: RegionNode, start, end) -> Table:
+    """Every indicator's value in ``node`` over the range: one query."""
+    codes = [i.code for i in indicators()]
+    values = selectors.fact_headlines(node=node, start=start, end=end, codes=codes)
+    return Table(
+        title=_("%(region)s 全部指标 %(start)s 至 %(end)s")
+        % {"region": node.name, "start": start.isoformat(), "end": end.isoformat()},
+        columns=[_("指标代码"), _("指标"), _("领域"), _("数值"), _("单位")],
+        rows=[
+            [v["item"].code, v["item"].name, v["item"].domain_label, v["value"], v["item"].unit]
+            for v in values
+        ],
+    )
+
+
+def _table_response(table: Table, stem: str, fmt: str | None) -> HttpResponse:
+    """A table as CSV (UTF-8 with BOM, for Excel) or .xlsx."""
+    if fmt == "xlsx":
         from openpyxl import Workbook
 
         book = Workbook()
@@ -218,7 +242,20 @@ SCREEN_FIGURES = (
     "hotline_satisfaction",
     "job_posts_active",
     "packs_claimed",
+    "join_rate",
+    "transfer_hours",
+    "job_match_success_rate",
+    "legal_aid_requests",
 )
+
+#: The rights-protection figures the screen compares (12351 requests by what is at stake),
+#: with labels short enough for the bars.
+SCREEN_RIGHTS = {
+    "legal_aid_requests": "法律援助",
+    "dispute_requests": "劳动争议",
+    "wage_requests": "欠薪",
+    "injury_requests": "工伤职业病",
+}
 
 
 def _screen_context(node: RegionNode) -> dict[str, Any]:
@@ -255,6 +292,15 @@ def _screen_context(node: RegionNode) -> dict[str, Any]:
             row=34,
         ),
         "kind_bars": bar_chart([{"label": k["label"], "value": k["value"]} for k in kinds], row=34),
+        "rights_bars": bar_chart(
+            [
+                {"label": _(SCREEN_RIGHTS[r["item"].code]), "value": r["value"]}
+                for r in selectors.fact_headlines(
+                    node=node, start=start, end=end, codes=SCREEN_RIGHTS
+                )
+            ],
+            row=34,
+        ),
         "panel_url": reverse("insights:screen_panel", kwargs={"code": node.code}),
     }
 
@@ -283,3 +329,73 @@ def screen_panel(request: HttpRequest, code: str) -> HttpResponse:
     """The screen's content, fetched again every minute by htmx."""
     node = _region(request, code, levels=selectors.SCREEN_LEVELS)
     return render(request, "insights/screen_panel.html", _screen_context(node))
+
+
+# --- the indicator dictionary -------------------------------------------------------------
+
+DICTIONARY_COLUMNS = (
+    "代码",
+    "指标",
+    "领域",
+    "单位",
+    "计算公式",
+    "口径说明",
+    "来源数据库",
+    "责任部门",
+    "下钻层级",
+    "类型",
+    "统计方式",
+    "分类维度",
+)
+
+
+def _dictionary_table() -> Table:
+    return Table(
+        title=_("数智中台指标字典"),
+        columns=[_(c) for c in DICTIONARY_COLUMNS],
+        rows=[
+            [
+                i.code,
+                i.name,
+                i.domain_label,
+                i.unit,
+                i.formula,
+                i.definition,
+                i.database,
+                i.owner,
+                i.levels_label,
+                i.kind_label,
+                i.period_label,
+                i.breakdown,
+            ]
+            for i in indicators()
+        ],
+    )
+
+
+@login_required
+@require_GET
+def indicator_dictionary(request: HttpRequest) -> HttpResponse:
+    """Every indicator's definition (staff with the insights role, any region: definitions
+    are the same everywhere; each links to the dashboard of the viewer's own region).
+    ``?format=csv|xlsx`` downloads the table."""
+    node = selectors.insights_home_region_for_user(user=request.user)
+    table = _dictionary_table()
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        return _table_response(table, "indicator_dictionary", fmt)
+    base = reverse("insights:dashboard")
+    groups: dict[str, list[dict]] = {}
+    for item in indicators():
+        groups.setdefault(item.domain, []).append(
+            {
+                "item": item,
+                "url": f"{base}?{urlencode({'region': node.code, 'indicator': item.code})}",
+            }
+        )
+    context = {
+        "node": node,
+        "count": len(table.rows),
+        "groups": [{"label": DOMAINS[d], "entries": e} for d, e in groups.items()],
+    }
+    return render(request, "insights/indicator_list.html", context)

@@ -124,3 +124,18 @@ def test_staff_see_the_menu_entry_members_do_not(client, computed):
     assert 'href="/insights/"' in client.get("/").content.decode()
     client.force_login(UserFactory())
     assert 'href="/insights/"' not in client.get("/").content.decode()
+
+
+def test_big_screen_shows_the_new_figures_and_the_rights_chart(client, computed):
+    client.force_login(make_insights_staff())
+    panel = client.get("/insights/screen/130000/panel/").content.decode()
+    assert "入会率" in panel and "转会办结时长" in panel and "岗位匹配成功率" in panel
+    assert "法律服务与维权" in panel and "劳动争议" in panel
+    assert panel.count("<svg") >= 5
+
+
+def test_dashboard_links_the_dictionary_and_the_all_indicators_export(client, computed):
+    client.force_login(make_insights_staff())
+    page = client.get("/insights/").content.decode()
+    assert 'href="/insights/indicators/"' in page
+    assert "table=all&amp;format=xlsx" in page

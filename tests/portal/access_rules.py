@@ -248,6 +248,7 @@ RULES: dict[str, Rule] = {
     "insights-facts": R("staff"),
     "insights:dashboard": R("staff"),
     "insights:export": R("staff"),
+    "insights:dictionary": R("staff"),
     "insights:screen_home": R("staff"),
     "insights:screen": R("staff", "sjz_code"),
     "insights:screen_panel": R("staff", "sjz_code"),
