@@ -1,6 +1,7 @@
 """Demo ledgers for the registry's work databases: 廊坊's unions' 困难职工档案, 帮扶记录,
 互助保障, 劳模 and 工匠, 职工之家阵地, 集体合同 and the rest, a few dozen rows each, imported by
-孙丽 (廊坊市总工会) through the same importer staff use, so every row has its lineage and a row report exists.
+孙丽 (廊坊市总工会) through the same importer staff use, so every row has its lineage and
+a row report exists.
 
 Idempotent: the files are the same every time (fixed seed and date), and a file already
 imported is refused as a repeat, which the seed reports and moves past."""
