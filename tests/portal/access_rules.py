@@ -254,6 +254,7 @@ RULES: dict[str, Rule] = {
     "insights:screen_panel": R("staff", "sjz_code"),
     # --- datahub (roster imports by union staff; member exchange for partner systems) ---
     "datahub:import_list": R("staff"),
+    "datahub:work_database_list": R("staff"),
     "datahub:import_detail": R("staff", "datahub_import"),
     "datahub:import_progress": R("staff", "datahub_import"),
     "datahub:import_report": R("staff", "datahub_report"),
