@@ -69,6 +69,14 @@ def members():
     return people, soon.expires_at + timedelta(minutes=1)
 
 
+def _later_same_day(moment, hours: float):
+    """``moment`` plus ``hours``, but never past the end of its local day: a run is keyed by the
+    local date, so a test started at 23:00 in Shijiazhuang must not resume on tomorrow's run."""
+    local = timezone.localtime(moment)
+    day_end = local.replace(hour=23, minute=59, second=59, microsecond=0)
+    return max(moment, min(moment + timedelta(hours=hours), day_end))
+
+
 def _due_by(user, cutoff) -> list[int]:
     """What the ledger replay (the FIFO rule) says lapses by ``cutoff``, before any run."""
     return [-e["amount"] for e in points_expiring(user=user) if e["expires_at"] <= cutoff]
@@ -89,7 +97,7 @@ def test_batches_write_what_the_fifo_replay_says_and_a_rerun_writes_nothing(memb
     assert run.finished_at is not None and run.rows_written == 5
     assert run.cursor == max(u.pk for u in people)
     # Same day: nothing. Next day: nothing, and the watermarks spare every ledger read.
-    assert points_expire_due(now=later + timedelta(hours=1), size=3) == 0
+    assert points_expire_due(now=_later_same_day(later, 1), size=3) == 0
     assert points_expire_due(now=later + timedelta(days=1), size=3) == 0
     assert PointsExpiryRun.objects.order_by("day").last().members_checked == 0
     assert PointsEntry.objects.filter(source=S.EXPIRY).count() == 5
@@ -122,7 +130,7 @@ def test_an_interrupted_run_resumes_after_its_last_committed_batch(members, monk
 
     read.clear()
     # Resumed later the same day: the stored cutoff and cursor, not the new time.
-    assert points_expire_due(now=later + timedelta(hours=2), size=2) == 1
+    assert points_expire_due(now=_later_same_day(later, 2), size=2) == 1
     assert {pk for batch in read for pk in batch}.isdisjoint(done_before)
     for user in people:
         assert _expiry_rows(user) == expected[user.pk]
