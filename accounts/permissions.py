@@ -38,6 +38,8 @@ class Action(StrEnum):
     AUDIT_VIEW = "audit.view"  # browse the audit log and the admin change history
     DATAHUB_IMPORT = "datahub.import"  # upload member rosters (数据归集) for a region
     EXCHANGE_MANAGE = "datahub.exchange_manage"  # register trusted systems, grant their scopes
+    AID_VERIFY = "aid.verify"  # 困难职工帮扶: the grassroots union checks (核实) an application
+    AID_APPROVE = "aid.approve"  # approve (城市工会审批), disburse, re-check; 互助保障 review
 
 
 ACTION_ROLES: dict[Action, frozenset[Role]] = {
@@ -58,6 +60,8 @@ ACTION_ROLES: dict[Action, frozenset[Role]] = {
     Action.AUDIT_VIEW: frozenset({Role.PROVINCE_ADMIN}),
     Action.DATAHUB_IMPORT: frozenset({Role.REGION_EDITOR, Role.PROVINCE_ADMIN}),
     Action.EXCHANGE_MANAGE: frozenset({Role.PROVINCE_ADMIN}),
+    Action.AID_VERIFY: frozenset({Role.ORG_OFFICER, Role.REGION_EDITOR, Role.PROVINCE_ADMIN}),
+    Action.AID_APPROVE: frozenset({Role.REGION_EDITOR, Role.PROVINCE_ADMIN}),
 }
 
 

@@ -19,6 +19,7 @@ NAV_ENTRIES = [
     ("hotline", _("12351"), "hotline:index"),
     ("jobs", _("就业"), "jobs:index"),
     ("activities", _("活动"), "activities:index"),
+    ("aid", _("帮扶"), "aid:index"),
     ("account", _("我的"), "accounts:me"),
     ("insights", _("数据"), "insights:dashboard"),
 ]

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "jobs.apps.JobsConfig",
     "activities.apps.ActivitiesConfig",
     "datahub.apps.DatahubConfig",
+    "aid.apps.AidConfig",
     "insights.apps.InsightsConfig",
 ]
 
@@ -417,6 +418,7 @@ PORTAL_CSP_RELAXED = {
 PORTAL_RATE_LIMITS = {
     "hotline.submit": (10, 3600),
     "activities.claim": (20, 600),
+    "aid.submit": (10, 3600),
 }
 #: Audit entries are kept at least this long; the nightly task deletes only older ones.
 PORTAL_AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
@@ -528,6 +530,15 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     {"HotlineKindEnum": "hotline.models.Kind", "HotlineTopicEnum": "hotline.models.Topic"}
 )
 # <<< hotline block <<<
+
+# >>> aid block (困难职工帮扶, 职工互助保障) >>>
+#: The most one approval (or one year's renewal) of hardship aid may grant, in yuan.
+AID_HARDSHIP_MAX_AMOUNT = env.int("AID_HARDSHIP_MAX_AMOUNT", default=20000)
+CELERY_BEAT_SCHEDULE["aid-flag-rechecks"] = {
+    "task": "aid.tasks.flag_rechecks",
+    "schedule": _crontab(hour=1, minute=10),  # nightly: aid disbursed a year ago is re-checked
+}
+# <<< aid block <<<
 
 # >>> learning block (冀工学堂, 网上练兵, 冀高一筹) >>>
 #: A question leaves the 错题本 after this many right answers in a row.

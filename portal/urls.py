@@ -46,6 +46,7 @@ urlpatterns = [
     path("jobs/", include("jobs.urls")),
     path("activities/", include("activities.urls")),
     path("datahub/", include("datahub.urls")),
+    path("aid/", include("aid.urls")),
     path("insights/", include("insights.urls")),
     # Region pages own readable top-level paths (/hebei/langfang/), so they come last.
     path("", include("publishing.urls")),

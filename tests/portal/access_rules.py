@@ -234,6 +234,19 @@ RULES: dict[str, Rule] = {
     # A city editor manages her region's benefits and exports their claims (audited).
     "activities:staff_claims_csv": R("staff", may_see=("editor_other_city",)),
     "activities:staff_orders_csv": R("staff"),
+    # --- aid (困难职工帮扶, 职工互助保障) ---
+    "aid:index": R("public"),
+    "aid:hardship_apply": R("login"),
+    "aid:hardship_detail": R("owner", "wang_hardship"),
+    "aid:hardship_withdraw": R("owner", "wang_hardship"),
+    "aid:hardship_document": R("owner", "wang_hardship_document"),
+    "aid:plan_detail": R("public", "aid_plan"),
+    "aid:plan_enrol": R("login", "aid_plan"),
+    "aid:enrolment_detail": R("owner", "wang_enrolment_aid"),
+    "aid:enrolment_claim": R("owner", "wang_enrolment_aid"),
+    "aid:enrolment_cancel": R("owner", "wang_enrolment_aid"),
+    "aid:claim_detail": R("owner", "wang_claim"),
+    "aid:claim_document": R("owner", "wang_claim_document"),
     # --- regions ---
     "publishing:choose": R("public"),
     "publishing:set_current": R("public"),

@@ -69,6 +69,7 @@ def world(regions, settings, tmp_path) -> World:
     from accounts.models import DigitalIdentity, MembershipApplication, TransferRequest
     from accounts.models.wallet import Credential
     from activities.models import Activity, Campaign, MallItem, Order, Signup
+    from aid.models import ClaimDocument, HardshipApplication, MutualClaim, MutualEnrolment
     from hotline.models import ConsultationBooking, HotlineRequest, RequestAttachment
     from jobs.models import Application, JobPost, Resume
     from learning.models import Attempt, Competition, Course, Enrollment, Paper
@@ -132,6 +133,9 @@ def world(regions, settings, tmp_path) -> World:
     published = Article.objects.filter(status=Article.Status.PUBLISHED).first()
     booking = ConsultationBooking.objects.select_related("request").first()
     credential = Credential.objects.filter(user=wang).first()
+    hardship = HardshipApplication.objects.filter(member=wang).first()
+    aid_enrolment = MutualEnrolment.objects.filter(member=wang, status="active").first()
+    aid_claim = MutualClaim.objects.filter(enrolment__member=wang).first()
 
     params = {
         "region_code": ({"code": "131000"}, None),
@@ -175,6 +179,15 @@ def world(regions, settings, tmp_path) -> World:
         "wang_signup": ({"pk": Signup.objects.filter(user=wang).first().pk}, wang.phone),
         "wang_order": ({"pk": order.pk}, wang.phone),
         "wang_credential": ({"serial": credential.serial}, wang.phone),
+        "aid_plan": ({"pk": aid_enrolment.plan_id}, None),
+        "wang_hardship": ({"pk": hardship.pk}, wang.phone),
+        "wang_hardship_document": ({"pk": hardship.documents.first().pk}, wang.phone),
+        "wang_enrolment_aid": ({"pk": aid_enrolment.pk}, wang.phone),
+        "wang_claim": ({"pk": aid_claim.pk}, wang.phone),
+        "wang_claim_document": (
+            {"pk": ClaimDocument.objects.filter(claim=aid_claim).first().pk},
+            wang.phone,
+        ),
     }
     objects = {
         "wang_application": MembershipApplication.objects.get(
@@ -191,6 +204,9 @@ def world(regions, settings, tmp_path) -> World:
         "wang_signup": Signup.objects.get(pk=params["wang_signup"][0]["pk"]),
         "wang_order": order,
         "wang_credential": credential,
+        "wang_hardship": hardship,
+        "wang_enrolment_aid": aid_enrolment,
+        "wang_claim": aid_claim,
     }
     users = {role: User.objects.get(phone=phone) for role, phone in PHONES.items()}
     users["anonymous"] = None
