@@ -538,6 +538,17 @@ CELERY_BEAT_SCHEDULE["aid-flag-rechecks"] = {
     "task": "aid.tasks.flag_rechecks",
     "schedule": _crontab(hour=1, minute=10),  # nightly: aid disbursed a year ago is re-checked
 }
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "AidHardshipStatusEnum": "aid.models.HardshipStatus",
+        "AidHardshipReasonEnum": "aid.models.HardshipReason",
+        "AidFormEnum": "aid.models.AidForm",
+        "AidClaimStatusEnum": "aid.models.ClaimStatus",
+        "AidEnrolmentStatusEnum": "aid.models.EnrolmentStatus",
+        "AidPayerEnum": "aid.models.Payer",
+        "AidPlanKindEnum": "aid.models.PlanKind",
+    }
+)
 # <<< aid block <<<
 
 # >>> learning block (冀工学堂, 网上练兵, 冀高一筹) >>>

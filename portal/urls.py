@@ -19,6 +19,7 @@ api_patterns = [
     path("", include("jobs.api.urls")),
     path("", include("activities.api.urls")),
     path("", include("datahub.api.urls")),
+    path("", include("aid.api.urls")),
     path("", include("insights.api.urls")),
 ]
 
