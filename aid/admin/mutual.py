@@ -22,6 +22,17 @@ class MutualPlanAdmin(AidScoped):
     list_filter = ("year", "kind", "is_open")
     list_select_related = ("region",)
     fields = ("name", "year", "kind", "region", "premium", "cover_limit", "description", "is_open")
+    actions = ["close_selected"]
+
+    @admin.action(description=_("停止参保（已参保的保障不受影响）"))
+    def close_selected(self, request, queryset):
+        bulk_apply(
+            self,
+            request,
+            queryset,
+            lambda plan: services.mutual_plan_close(actor=request.user, plan=plan, request=request),
+            done=_("已停止 %(n)d 个计划的参保。"),
+        )
 
     def has_add_permission(self, request) -> bool:
         return user_can(request.user, Action.AID_APPROVE)

@@ -121,6 +121,23 @@ def mutual_plan_create(
     return plan
 
 
+@transaction.atomic
+def mutual_plan_close(*, actor: Any, plan: MutualPlan, request: Any = None) -> MutualPlan:
+    """Stop new enrolments; the enrolments already made keep their cover for the year."""
+    plan = MutualPlan.objects.select_for_update().select_related("region").get(pk=plan.pk)
+    require_can(
+        actor,
+        Action.AID_APPROVE,
+        region=plan.region,
+        message=_("您不能停止%(r)s的保障计划。") % {"r": plan.region.name},
+    )
+    if plan.is_open:
+        plan.is_open = False
+        plan.save(update_fields=["is_open"])
+        audit_record(actor=actor, action="aid.plan.close", target=plan, request=request)
+    return plan
+
+
 # --- enrolment -------------------------------------------------------------------------------
 
 
@@ -131,6 +148,7 @@ def mutual_enrol(
     """The member joins a plan for its year; the union confirms the premium was paid."""
     membership = require_membership(member)
     today = today or timezone.localdate()
+    plan = MutualPlan.objects.get(pk=plan.pk)  # its state now, not the caller's copy
     if not plan.is_open:
         raise ValidationError(_("这个保障计划已停止参保。"))
     if plan.year < today.year:

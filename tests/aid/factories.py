@@ -28,6 +28,12 @@ def editor(region_code: str, **fields) -> Any:
     return user
 
 
+def province_admin() -> Any:
+    user = StaffUserFactory()
+    role_assign(user=user, role=Role.PROVINCE_ADMIN, region=Region.objects.get(code="130000"))
+    return user
+
+
 @dataclass
 class World:
     member: Any
@@ -36,6 +42,7 @@ class World:
     county_editor: Any
     city_editor: Any
     langfang_editor: Any
+    province_admin: Any
     plan: MutualPlan
     unions: dict
 
@@ -52,6 +59,7 @@ def make_world(union_tree: dict) -> World:
         county_editor=editor("130102"),
         city_editor=editor("130100"),
         langfang_editor=editor("131000"),
+        province_admin=province_admin(),
         plan=make_plan(),
         unions=union_tree,
     )

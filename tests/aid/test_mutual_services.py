@@ -147,3 +147,15 @@ def test_incident_outside_the_cover_period_is_refused(aid_world):
             today=date(2026, 6, 1),
         )
     assert not MutualClaim.objects.exists()
+
+
+def test_a_closed_plan_takes_no_new_enrolments_but_keeps_the_old(aid_world):
+    w = aid_world
+    kept = active_enrolment(w)
+    with pytest.raises(ValidationError, match="不能停止"):
+        mutual.mutual_plan_close(actor=w.langfang_editor, plan=w.plan)
+    mutual.mutual_plan_close(actor=w.province_admin, plan=w.plan)
+    with pytest.raises(ValidationError, match="停止参保"):
+        mutual.mutual_enrol(member=w.other_member, plan=w.plan, payer=Payer.SELF)
+    kept.refresh_from_db()
+    assert kept.status == EnrolmentStatus.ACTIVE
