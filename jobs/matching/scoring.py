@@ -141,7 +141,8 @@ def pair_components(
     missing = tuple(
         c for c in dict.fromkeys(map(normalise_certificate, job.certificates)) if c not in held
     )
-    if resume.county and job.county == resume.county:
+    # A county is named within its city: 新华区 is in 石家庄市 and in 沧州市.
+    if resume.county and job.county == resume.county and job.city == resume.city:
         loc = LOC_COUNTY
     elif job.city and job.city in resume.cities():
         loc = LOC_CITY

@@ -102,6 +102,19 @@ def test_location_county_before_city_before_province():
     assert "同在廊坊市" in score_pair_naive(DRIVER, job(county="固安县")).reasons
 
 
+def test_a_county_of_the_same_name_in_another_city_is_not_home():
+    # 新华区 is a district of 石家庄市 and of 沧州市: the per-pair scorer (which writes the
+    # explanation) compares the county within its city, as the index does.
+    seeker = ResumeDoc(id="r", city="沧州市", county="新华区", desired_titles=("货车司机",))
+    far = job(city="石家庄市", county="新华区", certificates=())
+    match = score_pair_naive(seeker, far)
+    assert "同在新华区" not in match.reasons
+    assert any("不在期望城市" in g for g in match.gaps)
+    index = JobIndex([far])
+    [(_rows, scores, _t)] = index.rank_rows([seeker], top=1)
+    assert scores[0] == pytest.approx(match.score)
+
+
 def test_pay_experience_education_type_each_lower_the_score_and_explain():
     good = score_pair_naive(DRIVER, job())
     assert "薪资符合期望" in good.reasons
