@@ -19,8 +19,9 @@ from jobs.matching.vocabulary import (
 )
 
 LOC_COUNTY = 1.0
-LOC_CITY = 0.8
-LOC_PROVINCE = 0.1
+LOC_CITY = 0.9
+#: Elsewhere in the province: no location fit (a seeker far from the post rarely moves).
+LOC_PROVINCE = 0.0
 
 
 def pay_fit(expected: int | None, pay_min: int, pay_max: int) -> float:
@@ -35,10 +36,11 @@ def pay_fit(expected: int | None, pay_min: int, pay_max: int) -> float:
 
 
 def experience_fit(years: float, required: float) -> float:
-    """1 with enough experience; a year short costs half, two years short all."""
+    """1 with enough experience; a year short costs a quarter, four years short all (a
+    seeker a year short is usually taken on)."""
     if years >= required:
         return 1.0
-    return max(0.0, 1.0 - 0.5 * (required - years))
+    return max(0.0, 1.0 - 0.25 * (required - years))
 
 
 def education_fit(level: int, required: int) -> float:
@@ -188,7 +190,7 @@ def pay_fits(expected: np.ndarray, top: np.ndarray) -> np.ndarray:
 
 
 def experience_fits(years: np.ndarray, required: np.ndarray) -> np.ndarray:
-    return np.clip(1.0 - 0.5 * (required - years), 0, 1)
+    return np.clip(1.0 - 0.25 * (required - years), 0, 1)
 
 
 def education_fits(levels: np.ndarray, required: np.ndarray) -> np.ndarray:
