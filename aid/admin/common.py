@@ -1,11 +1,10 @@
-"""What the aid admin pages share: read-only inlines, the scoped base, the refusal shown as
-a message (the POST rolled back, nothing half-saved)."""
+"""What the aid admin pages share: read-only inlines, the scoped base, a refusal shown on the
+form the staff member filled in (the POST rolled back, nothing half-saved, nothing retyped)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
 from unfold.admin import ModelAdmin, TabularInline
 
 from accounts.permissions import Action, user_can
@@ -45,9 +44,25 @@ class AidScoped(ModelAdmin):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except ValidationError as exc:
-            # Django ran the POST in one transaction: it rolled back before we got here.
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+            # Django ran the POST in one transaction: it rolled back before we got here. The
+            # decision is the services' to refuse, so the form could not know beforehand; a
+            # second pass over the same POST renders the form again, with what was typed and
+            # the refusal as its error, and saves nothing (the form is invalid).
+            request._aid_refusal = exc
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        refusal = getattr(request, "_aid_refusal", None)
+        if refusal is None:
+            return form_class
+
+        class RefusedForm(form_class):
+            def clean(self):
+                super().clean()
+                raise ValidationError(refusal.messages)
+
+        return RefusedForm
 
 
 def bulk_apply(modeladmin, request, rows, call, *, done: str) -> int:

@@ -149,7 +149,11 @@ def test_admin_is_scoped_by_region_and_union_and_decides_through_the_services(ai
         amount="3000",
         aid_form="medical",
     )
-    assert refused.status_code == 302
+    # the form comes back with the refusal and what was typed, nothing to retype
+    assert refused.status_code == 200
+    body = refused.content.decode()
+    assert "总工会审批，您没有这个权限" in body
+    assert 'value="3000"' in body and 'value="medical" selected' in body
     application.refresh_from_db()
     assert application.status == HardshipStatus.VERIFIED and application.approved_amount == 0
     _decide(
@@ -174,7 +178,11 @@ def test_claim_admin_approves_within_cover_only(aid_world, settings):
     url = reverse("admin:aid_mutualclaim_change", args=[claim.pk])
     management = {"documents-TOTAL_FORMS": "0", "documents-INITIAL_FORMS": "0"}
     assert _client(w.langfang_editor).get(url).status_code == 302
-    _client(w.city_editor).post(url, {**management, "decision": "approve", "amount": "30000.01"})
+    above = _client(w.city_editor).post(
+        url, {**management, "decision": "approve", "amount": "30000.01"}
+    )
+    body = above.content.decode()
+    assert above.status_code == 200 and 'value="30000.01"' in body and "超过剩余保障额度" in body
     claim.refresh_from_db()
     assert claim.status == "submitted"
     _client(w.city_editor).post(url, {**management, "decision": "approve", "amount": "30000"})
