@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import multiprocessing as mp
+import os
 import random
 import resource
 import statistics
@@ -299,6 +300,7 @@ def main() -> None:
     for r in resumes[:5]:
         index.rank(r, top=10)  # warm-up
     times, cpu = [], []
+    load_before = os.getloadavg()[0]
     for r in resumes[10:60]:
         t0, c0 = time.perf_counter(), time.process_time()
         index.rank(r, top=10)
@@ -318,7 +320,8 @@ def main() -> None:
     print(
         f"rank 1 résumé vs {len(posts)} posts: median {fast:.1f} ms (p90 {p90:.1f} ms; "
         f"CPU median {statistics.median(cpu):.1f} ms, the steadier figure on a shared machine); "
-        f"naive per-pair {naive:.0f} ms; ratio {naive / fast:.0f}x"
+        f"naive per-pair {naive:.0f} ms; ratio {naive / fast:.0f}x; load average (1 min) "
+        f"{load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
     )
     # The per-résumé path with explanations (the refresh before batching), on a sample.
     sample = make_resumes(args.sample, seed=99)

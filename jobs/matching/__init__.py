@@ -101,6 +101,7 @@ from jobs.matching.samples import (
     OCCUPATIONS,
 )
 from jobs.matching.scoring import (
+    EDU_TRACK_FIT,
     LOC_CITY,
     LOC_COUNTY,
     LOC_PROVINCE,
@@ -129,6 +130,7 @@ from jobs.matching.vocabulary import (
     UNKNOWN_TEXT_SCALE,
     UNKNOWN_TITLE_SCALE,
     certificates_held,
+    education_code,
     education_level,
     normalise_certificate,
     title_bigrams,
@@ -140,6 +142,7 @@ __all__ = [
     "CLOSE_FIT",
     "DATA_FILE",
     "EDUCATION_LEVELS",
+    "EDU_TRACK_FIT",
     "EMPLOYMENT_TYPES",
     "KEEP_WITHIN",
     "LICENCE_COVERS",
@@ -184,6 +187,7 @@ __all__ = [
     "clean_title",
     "dcg",
     "default_mapper",
+    "education_code",
     "education_fit",
     "education_fits",
     "education_level",

@@ -6,7 +6,13 @@ from dataclasses import dataclass, field
 
 from jobs.matching.documents import JobDoc, ResumeDoc
 from jobs.matching.occupations import TitleMapper, default_mapper, hierarchy_fit
-from jobs.matching.scoring import LOC_CITY, LOC_COUNTY, Components, pair_components
+from jobs.matching.scoring import (
+    EDU_TRACK_FIT,
+    LOC_CITY,
+    LOC_COUNTY,
+    Components,
+    pair_components,
+)
 from jobs.matching.vocabulary import education_level, normalise_certificate
 
 
@@ -86,6 +92,8 @@ def explain(
     if comp.education >= 1.0:
         if education_level(job.education):
             reasons.append(f"学历满足（{job.education}及以上）")
+    elif comp.education == EDU_TRACK_FIT:
+        gaps.append(f"学历层次满足，但岗位要求{job.education}（职业教育），现为{resume.education}")
     else:
         gaps.append(f"要求{job.education}及以上学历")
     if comp.text >= 0.2:

@@ -36,7 +36,7 @@ from jobs.matching.scoring import (
 )
 from jobs.matching.vocabulary import (
     certificates_held,
-    education_level,
+    education_code,
     normalise_certificate,
     title_bigrams,
 )
@@ -100,7 +100,7 @@ class JobIndex:
         )
         self.pay_top = np.array([max(j.pay_max, j.pay_min) for j in self.jobs], dtype=np.float64)
         self.exp = np.array([j.experience_years for j in self.jobs], dtype=np.float64)
-        self.edu = np.array([education_level(j.education) for j in self.jobs], dtype=np.int8)
+        self.edu = np.array([education_code(j.education) for j in self.jobs], dtype=np.int8)
         self._types = Vocab()
         self.etype = np.array(
             [self._types.id(j.employment_type) for j in self.jobs], dtype=np.int16
@@ -285,8 +285,8 @@ class JobIndex:
         pay = pay_fits(expected, self.pay_top[rows])
         years = np.array([[r.experience_years] for r in resumes], dtype=np.float64)
         exp = experience_fits(years, self.exp[rows][None, :])
-        levels = np.array([[education_level(r.education)] for r in resumes], dtype=np.int16)
-        edu = education_fits(levels, self.edu[rows].astype(np.int16)[None, :])
+        codes = np.array([[education_code(r.education)] for r in resumes], dtype=np.int16)
+        edu = education_fits(codes, self.edu[rows].astype(np.int16)[None, :])
         # Text: one sparse product for the block.
         query = self.tfidf([resume_text(r) for r in resumes])
         text = np.asarray((query @ text_t).toarray(), dtype=np.float32).astype(np.float64)

@@ -26,7 +26,7 @@ from jobs.matching.scoring import (
 )
 from jobs.matching.vocabulary import (
     certificates_held,
-    education_level,
+    education_code,
     normalise_certificate,
     title_bigrams,
 )
@@ -79,7 +79,7 @@ class _ResumeRows:
     holds: Any  # (n, certificates) CSR: held, licences covering the lower classes
     expected: np.ndarray  # (n,) float64, 0 = not given
     years: np.ndarray  # (n,) float64
-    levels: np.ndarray  # (n,) int16 education level
+    levels: np.ndarray  # (n,) int16 education code (level and track, ``education_code``)
     counts: Any  # (n, terms) CSR float32 term counts of the résumé text
 
     @classmethod
@@ -143,7 +143,7 @@ class _ResumeRows:
             holds=_csr(*cert, ones(len(cert[0])), (n, len(vocabs.certs))),
             expected=np.array([r.expected_pay or 0 for r in resumes], dtype=np.float64),
             years=np.array([r.experience_years for r in resumes], dtype=np.float64),
-            levels=np.array([education_level(r.education) for r in resumes], dtype=np.int16),
+            levels=np.array([education_code(r.education) for r in resumes], dtype=np.int16),
             counts=_csr(*term, (n, len(vocabs.terms))),
         )
 

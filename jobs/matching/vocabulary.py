@@ -107,5 +107,21 @@ EDUCATION_LEVELS = {
 EMPLOYMENT_TYPES = ("全职", "兼职", "灵活用工")
 
 
+#: Upper-secondary qualifications of the vocational track (the national classification
+#: puts them at the level of 高中; a post asking for one asks for vocational training too).
+VOCATIONAL_EDUCATION = frozenset({"中专", "中技", "技校", "职高"})
+
+
+def _education_name(name: str) -> str:
+    return _nfkc(name).replace("及以上", "")
+
+
 def education_level(name: str) -> int:
-    return EDUCATION_LEVELS.get(_nfkc(name).replace("及以上", ""), 0)
+    return EDUCATION_LEVELS.get(_education_name(name), 0)
+
+
+def education_code(name: str) -> int:
+    """Level × 2, plus 1 for a vocational-track qualification: what ``education_fit``
+    compares (one small integer, so the index paths keep it in an int array)."""
+    text = _education_name(name)
+    return 2 * EDUCATION_LEVELS.get(text, 0) + (text in VOCATIONAL_EDUCATION)

@@ -1,6 +1,7 @@
 """The engine alone: taxonomy, hard certificates, location order, explanations, speed path
 agreeing with the per-pair path, and the evaluation command on a hand-written fixture."""
 
+import dataclasses
 import json
 
 import numpy as np
@@ -14,6 +15,8 @@ from jobs.matching import (
     ResumeIndex,
     certificates_held,
     default_mapper,
+    education_code,
+    education_fit,
     ndcg_at,
     resume_missing_fields,
     score_pair_naive,
@@ -126,6 +129,32 @@ def test_pay_experience_education_type_each_lower_the_score_and_explain():
     ):
         match = score_pair_naive(DRIVER, worse)
         assert match.score < good.score and match.gaps
+
+
+def test_a_vocational_requirement_orders_an_equal_general_school_leaver_after():
+    """高中 and 中专 are one level (the national classification): a 高中 seeker meets a
+    中专 post's level, so it stays far above a post a level out of reach, but below the
+    same post asking for 高中; a 中专 seeker meets both, and a higher level any track."""
+    general = score_pair_naive(DRIVER, job(id="g", education="高中"))
+    vocational = score_pair_naive(DRIVER, job(id="v", education="中专"))
+    higher = score_pair_naive(DRIVER, job(id="h", education="大专"))
+    assert higher.score < vocational.score < general.score
+    assert any("职业教育" in g for g in vocational.gaps)
+    assert any("学历满足" in r for r in general.reasons)
+    for seeker_education in ("中专", "大专"):
+        seeker = dataclasses.replace(DRIVER, education=seeker_education)
+        assert score_pair_naive(seeker, job(education="中专")).score == pytest.approx(
+            score_pair_naive(seeker, job(education="高中")).score
+        )
+    assert education_fit(education_code("技校"), education_code("中专及以上")) == 1.0
+    posts = [job(id="g", education="高中"), job(id="v", education="中专")]
+    index = JobIndex(posts)
+    [(rows, scores, _t)] = index.rank_rows([DRIVER], top=2)
+    assert [posts[r].id for r in rows] == ["g", "v"]
+    text = float(index.text_scores(DRIVER)[1])
+    assert scores[1] == pytest.approx(score_pair_naive(DRIVER, posts[1], text=text).score, abs=1e-3)
+    _pos, by_post, _t = ResumeIndex([DRIVER]).rank_post(index, index.row("v"), top=1)
+    assert by_post[0] == scores[1]
 
 
 def test_vectorised_ranking_agrees_with_the_per_pair_scorer():
@@ -264,7 +293,7 @@ def _random_docs(n_posts: int, n_resumes: int, seed: int = 3):
                 pay_min=(low := rnd.randrange(3000, 9000, 500)),
                 pay_max=low + rnd.randrange(0, 4000, 500),
                 experience_years=rnd.choice([0, 1, 3]),
-                education=rnd.choice(["不限", "初中", "高中", "大专"]),
+                education=rnd.choice(["不限", "初中", "高中", "中专", "大专"]),
                 employment_type=rnd.choice(["全职", "兼职", "灵活用工"]),
             )
         )
@@ -280,7 +309,7 @@ def _random_docs(n_posts: int, n_resumes: int, seed: int = 3):
                 desired_cities=(city,),
                 expected_pay=rnd.choice([None, 5000, 8000, 11000]),
                 experience_years=rnd.randint(0, 5),
-                education=rnd.choice(["初中", "高中", "大专"]),
+                education=rnd.choice(["初中", "高中", "中专", "大专"]),
                 certificates=tuple(rnd.sample(certs, rnd.choice([0, 1, 2]))),
                 skills=tuple(rnd.sample(skills, 2)),
                 employment_types=tuple(
