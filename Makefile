@@ -26,7 +26,7 @@ run: $(STAMP)
 
 ## test: the whole suite; tests needing PostgreSQL/Redis skip unless DATABASE_URL/REDIS_URL are set
 test: $(STAMP)
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $${TEST_WORKERS:-2} --dist loadgroup
 
 ## worker: a Celery worker with an embedded beat (needs REDIS_URL)
 worker: $(STAMP)

@@ -15,3 +15,14 @@ os.environ.setdefault("SMS_BACKEND", "core.sms.backends.locmem.SmsBackend")
 os.environ.setdefault("IDENTITY_DEV_KEYS", "true")
 # The test client speaks plain http; production redirects it to https.
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+
+# Under pytest-xdist (`pytest -n 2`) each worker has its own test database (pytest-django
+# suffixes it) and here its own Redis database, so rate-limit counters, cached pages and the
+# Celery queue of one worker never meet the other's.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker.startswith("gw") and os.environ.get("REDIS_URL"):
+    from urllib.parse import urlsplit, urlunsplit
+
+    _parts = urlsplit(os.environ["REDIS_URL"])
+    _db = (int(_parts.path.strip("/") or 0) + int(_worker[2:])) % 16
+    os.environ["REDIS_URL"] = urlunsplit(_parts._replace(path=f"/{_db}"))

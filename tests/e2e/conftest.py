@@ -79,6 +79,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if HERE in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.e2e)
+            # Under `pytest -n 2 --dist loadgroup` the journeys share one worker, so one live
+            # server is started, not one per worker.
+            item.add_marker(pytest.mark.xdist_group("e2e"))
 
 
 def _skip_or_fail(reason: str) -> None:
@@ -280,6 +283,8 @@ def live_portal(request: pytest.FixtureRequest) -> Iterator[LivePortal]:
         _skip_or_fail(problem)
     base_url = os.environ["DATABASE_URL"]
     db_name = (urlsplit(base_url).path.strip("/") or "postgres") + "_e2e"
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        db_name += "_" + os.environ["PYTEST_XDIST_WORKER"]
     run_dir = Path(tempfile.mkdtemp(prefix="portal-e2e-"))
     port = _free_port()
     env = {

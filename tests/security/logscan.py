@@ -10,6 +10,7 @@ LOGGING that drops the masking filter.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -17,9 +18,16 @@ from pathlib import Path
 
 import pytest
 
-#: One file per session (several sessions may run in one working tree at once); kept only
-#: when it holds a leak, or when PII_SCAN_LOG names it.
-LOG_PATH = Path(os.environ.get("PII_SCAN_LOG", f"var/test-logs/suite-{os.getpid()}.log"))
+#: Under pytest-xdist the workers log into the folder of the run that started them (inherited
+#: through the environment) and the controller scans every worker's file at the end; a worker's
+#: own end of session is not reported back, so the scan must not happen there.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if not WORKER:
+    os.environ["PII_SCAN_RUN_DIR"] = f"var/test-logs/run-{os.getpid()}"
+RUN_DIR = Path(os.environ.get("PII_SCAN_RUN_DIR", f"var/test-logs/run-{os.getpid()}"))
+#: One file per process (several sessions may run in one working tree at once); kept only
+#: when it holds a leak, or when PII_SCAN_LOG names it (a run without workers).
+LOG_PATH = Path(os.environ.get("PII_SCAN_LOG") or RUN_DIR / f"suite-{os.getpid()}.log")
 # Not after a decimal point: the fraction of a float (Celery's task run time, say) is no phone.
 MOBILE = re.compile(r"(?<![\d.])(?:\+?86)?1[3-9]\d{9}(?!\d)")
 ID_NUMBER = re.compile(r"(?<![\d.])\d{6}(?:18|19|20)\d{2}[01]\d[0-3]\d\d{3}[\dXx](?!\d)")
@@ -71,16 +79,23 @@ def scan(text: str) -> list[str]:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     handler = _state.pop("handler", None)
-    if handler is None:
+    if handler is not None:
+        root = logging.getLogger()
+        root.removeHandler(handler)
+        root.setLevel(_state["root_level"])
+        production = _production_handler()
+        if production is not None:
+            production.setLevel(_state["stdout_level"])
+        handler.close()
+    if WORKER or (handler is None and not RUN_DIR.is_dir()):
         return
-    root = logging.getLogger()
-    root.removeHandler(handler)
-    root.setLevel(_state["root_level"])
-    production = _production_handler()
-    if production is not None:
-        production.setLevel(_state["stdout_level"])
-    handler.close()
-    leaks = scan(LOG_PATH.read_text(encoding="utf-8"))
+    files = sorted({LOG_PATH, *RUN_DIR.glob("suite-*.log")})
+    leaks = [
+        f"{path.name} {leak}"
+        for path in files
+        if path.exists()
+        for leak in scan(path.read_text(encoding="utf-8"))
+    ]
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if leaks:
         if reporter is not None:
@@ -88,12 +103,18 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             reporter.write_sep("=", "personal numbers in the suite's logs", red=True)
             for leak in leaks[:20]:
                 reporter.write_line(leak)
-            reporter.write_line(f"{len(leaks)} line(s) in {LOG_PATH}")
+            reporter.write_line(f"{len(leaks)} line(s) in {RUN_DIR} / {LOG_PATH}")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
     else:
-        size = LOG_PATH.stat().st_size
+        size = sum(path.stat().st_size for path in files if path.exists())
         if "PII_SCAN_LOG" not in os.environ:
-            LOG_PATH.unlink()
+            for path in files:
+                path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                RUN_DIR.rmdir()
         if reporter is not None:
             reporter.write("\n")
-            reporter.write_line(f"log scan: {size} B of logs, no unmasked phone or ID number")
+            reporter.write_line(
+                f"log scan: {size} B of logs from {len(files)} file(s), "
+                "no unmasked phone or ID number"
+            )
