@@ -24,8 +24,9 @@ from accounts.validators import normalize_mobile, validate_mobile
 
 logger = logging.getLogger(__name__)
 
-#: Shown when the gateway refused a verification code; the page offers to send it again.
-CODE_NOT_SENT_MESSAGE = _("验证码短信发送失败，请稍后重新获取。")
+#: Shown when the gateway refused a verification code, with the provider's reason
+#: (``core.sms.errors``); the page offers to send it again.
+CODE_NOT_SENT_MESSAGE = _("验证码短信未能发送：%(reason)s")
 _CODE_NOT_SENT = "_accounts_verification_sms_failed"
 _CODE_SENT_TEMPLATE = "account/messages/phone_verification_sent.txt"
 
@@ -138,22 +139,28 @@ class AccountAdapter(DefaultAccountAdapter):
         # Sent here, in the request, not through the outbox like notices: the member is on
         # the page waiting for this code and must be told at once if it could not be sent,
         # not find out after a minute of retries.
-        from django.utils.translation import gettext
+        from allauth.account import app_settings
 
         from core.sms import SmsSendError, sms_send
 
         try:
             sms_send(
                 phone=normalize_mobile(phone),
-                message=gettext("【职工之家·河北】验证码 %(code)s，5分钟内有效。请勿告诉他人。")
-                % {"code": code},
+                template="code",
+                params={"code": code, "minutes": app_settings.PHONE_VERIFICATION_TIMEOUT // 60},
             )
-        except SmsSendError:
-            logger.warning("verification sms failed", extra={"user_id": user.pk})
+        except SmsSendError as exc:
+            logger.warning(
+                "verification sms failed", extra={"user_id": user.pk, "sms_error_code": exc.code}
+            )
             request = context.request
             if request is not None:
                 setattr(request, _CODE_NOT_SENT, True)
-                self.add_message(request, messages.ERROR, message=CODE_NOT_SENT_MESSAGE)
+                self.add_message(
+                    request,
+                    messages.ERROR,
+                    message=CODE_NOT_SENT_MESSAGE % {"reason": exc.message},
+                )
 
     def add_message(
         self,

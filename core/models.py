@@ -120,3 +120,56 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} [{self.key}] {self.state}"
+
+
+class SmsDelivery(models.Model):
+    """One text message: to whom (masked, and a keyed hash to find a number's texts), which
+    template, through which provider, and what became of it.
+
+    Written only through ``core.sms.sms_send``: a retried message (``source`` names it,
+    ``notification:12``) counts its attempts on one record. The number itself is not kept:
+    what a retry sends it reads again from where it came from.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待重试")
+        SENT = "sent", _("已提交服务商")
+        FAILED = "failed", _("发送失败")
+
+    phone_masked = models.CharField(_("手机号码"), max_length=16)
+    phone_hash = models.CharField(_("号码摘要"), max_length=64, db_index=True)
+    provider = models.CharField(_("服务商"), max_length=20, blank=True)
+    template = models.CharField(_("模板"), max_length=30)
+    source = models.CharField(_("来源"), max_length=60, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    provider_message_id = models.CharField(_("服务商流水号"), max_length=64, blank=True)
+    request_id = models.CharField(_("服务商请求编号"), max_length=64, blank=True)
+    error_code = models.CharField(_("错误码"), max_length=80, blank=True)
+    error_message = models.CharField(_("错误说明"), max_length=200, blank=True)
+    error_detail = models.CharField(_("服务商原文"), max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, db_index=True)
+    last_attempt_at = models.DateTimeField(_("最近尝试"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("短信发送记录")
+        verbose_name_plural = _("短信发送记录")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source"],
+                condition=~models.Q(source=""),
+                name="portal_smsdelivery_unique_source",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="sent", sent_at__isnull=False)
+                | (~models.Q(status="sent") & models.Q(sent_at__isnull=True)),
+                name="portal_smsdelivery_sent_at_iff_sent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.phone_masked} {self.template} {self.status}"

@@ -15,42 +15,59 @@ from django.utils import timezone
 
 from core.models import Notification
 from core.outbox import outbox_enqueue
-from core.sms import sms_send
+from core.sms import SmsSendError, sms_send
 
-SMS_PREFIX = "【职工之家·河北】"
 #: The outbox task that texts a notice (by name: ``core.tasks`` imports this module).
 SMS_TASK = "core.tasks.notification_sms_deliver"
+#: A notice's title and body go into the provider's template variables (阿里云 allows 35
+#: characters in one).
+SMS_TITLE_MAX = 35
+SMS_BODY_MAX = 35
 
 
-def notification_sms_text(notification: Notification) -> str:
-    text = f"{SMS_PREFIX}{notification.title}"
-    if notification.body:
-        text += f"：{notification.body[:60]}"
-    return text
+def notification_sms_params(notification: Notification) -> dict[str, str]:
+    """The ``notice`` template's parameters (``core.sms.templates``)."""
+    return {
+        "title": notification.title[:SMS_TITLE_MAX],
+        "body": notification.body[:SMS_BODY_MAX],
+    }
 
 
-@transaction.atomic
-def notification_sms_send(*, notification_id: int) -> bool:
+def notification_sms_send(*, notification_id: int, last_attempt: bool = True) -> bool:
     """Text the notice ``notification_id`` to its user, once; returns whether a text went out.
 
     Idempotent: a notice already texted, gone, or whose user closed the account sends
     nothing. The row stays locked while the gateway is called and ``sms_sent`` is set in the
     same transaction, so a concurrent or repeated delivery of the task waits, then sees the
-    mark and sends nothing. Raises ``SmsSendError`` (nothing marked) when the gateway fails:
-    the caller retries. Only a worker killed after the gateway accepted the text and before
-    this commit can text twice on redelivery; closing that needs the provider's own
-    idempotency key.
+    mark and sends nothing. When the gateway fails the attempt is recorded on the notice's
+    ``SmsDelivery`` (committed, ``last_attempt`` marks it given up) and ``SmsSendError``
+    is raised (``transient`` says whether the caller should retry). Only a worker killed after
+    the gateway accepted the text and before this commit can text twice on redelivery.
     """
-    notification = (
-        Notification.objects.select_for_update(of=("self",))
-        .select_related("user")
-        .filter(pk=notification_id)
-        .first()
-    )
-    if notification is None or notification.sms_sent or notification.user.closed_at:
-        return False
-    sms_send(phone=notification.user.phone, message=notification_sms_text(notification))
-    Notification.objects.filter(pk=notification_id).update(sms_sent=True)
+    error: SmsSendError | None = None
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .filter(pk=notification_id)
+            .first()
+        )
+        if notification is None or notification.sms_sent or notification.user.closed_at:
+            return False
+        try:
+            sms_send(
+                phone=notification.user.phone,
+                template="notice",
+                params=notification_sms_params(notification),
+                source=f"notification:{notification_id}",
+                last_attempt=last_attempt,
+            )
+        except SmsSendError as exc:
+            error = exc  # raised after the commit, which keeps the failed attempt's record
+        else:
+            Notification.objects.filter(pk=notification_id).update(sms_sent=True)
+    if error is not None:
+        raise error
     return True
 
 

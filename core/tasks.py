@@ -61,20 +61,28 @@ def notification_sms_deliver(self, notification_id: int) -> bool:
     """Text one notice (enqueued by ``notify(..., sms=True)`` through the outbox).
 
     Idempotent: the service marks ``sms_sent`` with the text, so a retry or a redelivery
-    never texts twice. A gateway failure is retried with backoff; after the last try the
-    text is given up (logged) and the in-site notice stands. Not retried after a time
-    limit: the gateway may have sent it.
+    never texts twice. A transient failure (the provider's rate limit, an outage, the
+    network) is retried with backoff; a permanent one (a bad number, no credit left, a wrong
+    template) and the last try are given up at once (logged, the notice's ``SmsDelivery``
+    says why) and the in-site notice stands. Not retried after a time limit: the gateway may
+    have sent it.
     """
+    # Without a broker (REDIS_URL unset) this runs inside the request that committed the
+    # notice: there is no worker to retry later, and that request must not fail for it.
+    no_worker = self.app.conf.task_always_eager
+    last_attempt = no_worker or self.request.retries >= self.max_retries
     try:
-        return notification_sms_send(notification_id=notification_id)
+        return notification_sms_send(notification_id=notification_id, last_attempt=last_attempt)
     except (SmsSendError, ConnectionError, TimeoutError) as exc:
-        # Without a broker (REDIS_URL unset) this runs inside the request that committed the
-        # notice: there is no worker to retry later, and that request must not fail for it.
-        no_worker = self.app.conf.task_always_eager
-        if no_worker or self.request.retries >= self.max_retries:
+        transient = getattr(exc, "transient", True)
+        if last_attempt or not transient:
             logger.error(
                 "notice sms given up",
-                extra={"notification_id": notification_id, "error": repr(exc)},
+                extra={
+                    "notification_id": notification_id,
+                    "error": repr(exc),
+                    "sms_error_code": getattr(exc, "code", ""),
+                },
             )
             return False
         countdown = get_exponential_backoff_interval(

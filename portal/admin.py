@@ -1,4 +1,5 @@
-"""The audit log and the admin's change history, for province administrators: read-only.
+"""The audit log, the admin's change history and the SMS delivery records, for province
+administrators: read-only.
 
 Nobody adds, changes or deletes an entry here, superusers included: the log is append-only
 (``core.audit.audit_record``) and only the retention task removes rows past their age.
@@ -11,7 +12,8 @@ from django.contrib.admin.models import LogEntry
 from unfold.admin import ModelAdmin
 
 from accounts.permissions import Action, user_can
-from core.models import AuditLog
+from core.models import AuditLog, SmsDelivery
+from core.sms import phone_hash
 
 
 class ReadOnlyAuditAdmin(ModelAdmin):
@@ -75,3 +77,48 @@ class LogEntryAdmin(ReadOnlyAuditAdmin):
         "change_message",
     ]
     fields = readonly_fields
+
+
+@admin.register(SmsDelivery)
+class SmsDeliveryAdmin(ReadOnlyAuditAdmin):
+    """What became of each text: provider, status, the provider's id and error in Chinese.
+
+    Numbers are shown masked; searching by a full 11-digit number finds its texts by the
+    keyed hash (the table holds no number)."""
+
+    list_display = [
+        "created_at",
+        "phone_masked",
+        "template",
+        "provider",
+        "status",
+        "attempts",
+        "error_code",
+        "error_message",
+    ]
+    list_filter = ["status", "provider", "template", "error_code"]
+    search_fields = ["provider_message_id", "request_id", "source"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "created_at",
+        "phone_masked",
+        "template",
+        "source",
+        "provider",
+        "status",
+        "attempts",
+        "last_attempt_at",
+        "sent_at",
+        "provider_message_id",
+        "request_id",
+        "error_code",
+        "error_message",
+        "error_detail",
+    ]
+    fields = readonly_fields
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if len(term) == 11 and term.isdigit():
+            return queryset.filter(phone_hash=phone_hash(term)), False
+        return super().get_search_results(request, queryset, search_term)

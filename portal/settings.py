@@ -1,17 +1,8 @@
 """Settings for 职工之家·河北, driven by environment variables (12-factor).
 
-Variables:
-    DEBUG                 "1"/"true" for development. Off by default.
-    SECRET_KEY            required unless DEBUG.
-    DATABASE_URL          unset: embedded SQLite under var/; postgres://… in production and CI.
-    REDIS_URL             unset: Celery runs tasks eagerly and the cache is local memory;
-                          set: Celery's broker uses it and Django's cache the next
-                          database number on the same server (or REDIS_CACHE_URL).
-    ALLOWED_HOSTS         comma-separated.
-    CSRF_TRUSTED_ORIGINS  comma-separated, with scheme.
-    LOG_FORMAT            "json" (default) or "console".
-    LOG_LEVEL             default INFO.
-    STATIC_MANIFEST       serve hashed files from collectstatic; default: on unless DEBUG.
+Every variable read here is named in deploy/.env.example (a test keeps them in step) and the
+main ones are explained in README's *Configuration*. Unset ``DATABASE_URL``: SQLite under
+var/; unset ``REDIS_URL``: Celery runs tasks eagerly and the cache is local memory.
 """
 
 from __future__ import annotations
@@ -470,6 +461,19 @@ LOGGING = logging_config(level=LOG_LEVEL, fmt=LOG_FORMAT)
 # --- SMS: a pluggable backend (see core.sms) ---------------------------------------------
 SMS_BACKEND = env.str("SMS_BACKEND", default="core.sms.backends.console.SmsBackend")
 SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms.jsonl"))
+# A provider (core.sms.backends.aliyun / .tencent) sends approved templates under a sign name.
+SMS_SIGN_NAME = env.str("SMS_SIGN_NAME", default="")
+SMS_TEMPLATE_CODE = env.str("SMS_TEMPLATE_CODE", default="")
+SMS_TEMPLATE_NOTICE = env.str("SMS_TEMPLATE_NOTICE", default="")
+SMS_TIMEOUT_SECONDS = env.float("SMS_TIMEOUT_SECONDS", default=10.0)
+SMS_ALIYUN_ACCESS_KEY_ID = env.str("SMS_ALIYUN_ACCESS_KEY_ID", default="")
+SMS_ALIYUN_ACCESS_KEY_SECRET = env.str("SMS_ALIYUN_ACCESS_KEY_SECRET", default="")
+SMS_ALIYUN_ENDPOINT = env.str("SMS_ALIYUN_ENDPOINT", default="https://dysmsapi.aliyuncs.com")
+SMS_TENCENT_SECRET_ID = env.str("SMS_TENCENT_SECRET_ID", default="")
+SMS_TENCENT_SECRET_KEY = env.str("SMS_TENCENT_SECRET_KEY", default="")
+SMS_TENCENT_SDK_APP_ID = env.str("SMS_TENCENT_SDK_APP_ID", default="")
+SMS_TENCENT_REGION = env.str("SMS_TENCENT_REGION", default="ap-guangzhou")
+SMS_TENCENT_ENDPOINT = env.str("SMS_TENCENT_ENDPOINT", default="https://sms.tencentcloudapi.com")
 
 # --- Portal --------------------------------------------------------------------------------
 PORTAL_HOTLINE_NUMBER = "12351"

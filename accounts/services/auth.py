@@ -90,46 +90,47 @@ def _throttle_check(*, phone: str, purpose: str, ip_address: str | None) -> None
             )
 
 
-@transaction.atomic
 def sms_code_send(
     *, phone: str, ip_address: str | None = None, purpose: str = SmsCode.Purpose.LOGIN
 ) -> SmsCode:
     """Send a new one-time code to ``phone`` and retire any earlier one still valid.
 
     Preconditions: none; the number is normalised and validated here.
-    Side effects: one ``SmsCode`` row (hash only) and one text through ``core.sms``.
-    Raises ``ValidationError`` (Chinese) for a malformed number, a throttle hit or a provider
-    failure; nothing is saved then.
+    Side effects: one ``SmsCode`` row (hash only), one text through ``core.sms`` and its
+    ``SmsDelivery`` record. Raises ``ValidationError`` (Chinese) for a malformed number, a
+    throttle hit or a provider failure (the provider's reason: its rate limit, a number it
+    cannot reach, no credit left …); then no code is saved and an earlier code stays valid.
+    Do not call it inside an outer ``transaction.atomic``: the text is sent after the code
+    is committed, so a slow provider holds no lock.
     """
     phone = phone_clean(phone=phone)
-    _lock_number(phone)
-    _throttle_check(phone=phone, purpose=purpose, ip_address=ip_address)
-    now = timezone.now()
+    ttl = _limit("SMS_CODE_TTL_SECONDS")
+    code = f"{secrets.randbelow(10**CODE_LENGTH):0{CODE_LENGTH}d}"
+    with transaction.atomic():
+        _lock_number(phone)
+        _throttle_check(phone=phone, purpose=purpose, ip_address=ip_address)
+        now = timezone.now()
+        # Counted by the throttle from here on, so a parallel request for the number waits.
+        record = SmsCode.objects.create(
+            phone=phone,
+            purpose=purpose,
+            code_hash=sms_code_hash(phone=phone, purpose=purpose, code=code),
+            created_at=now,
+            expires_at=now + timedelta(seconds=ttl),
+            ip_address=ip_address,
+        )
+    # Sent here, in the request, not through the outbox like notices: the member is on the
+    # page waiting for this code and must be told at once if it could not be sent, and why.
+    try:
+        sms_send(phone=phone, template="code", params={"code": code, "minutes": ttl // 60})
+    except SmsSendError as exc:
+        # A code that never arrived must not count, block or replace the previous one.
+        SmsCode.objects.filter(pk=record.pk).delete()
+        raise ValidationError(exc.message, code="sms_failed") from exc
     # One code valid at a time: a resend retires the previous code.
     SmsCode.objects.filter(
-        phone=phone, purpose=purpose, consumed_at__isnull=True, expires_at__gt=now
-    ).update(expires_at=now)
-    code = f"{secrets.randbelow(10**CODE_LENGTH):0{CODE_LENGTH}d}"
-    ttl = _limit("SMS_CODE_TTL_SECONDS")
-    record = SmsCode.objects.create(
-        phone=phone,
-        purpose=purpose,
-        code_hash=sms_code_hash(phone=phone, purpose=purpose, code=code),
-        created_at=now,
-        expires_at=now + timedelta(seconds=ttl),
-        ip_address=ip_address,
-    )
-    message = _("【职工之家·河北】您的验证码是 %(code)s，%(minutes)s分钟内有效。请勿告诉他人。") % {
-        "code": code,
-        "minutes": ttl // 60,
-    }
-    # Sent here, in the request, not through the outbox like notices: the member is on the
-    # page waiting for this code and must be told at once if it could not be sent.
-    try:
-        sms_send(phone=phone, message=message)
-    except SmsSendError as exc:
-        # Raising rolls the row back: a code that never arrived must not count or block.
-        raise ValidationError(_("短信发送失败，请稍后再试。"), code="sms_failed") from exc
+        phone=phone, purpose=purpose, consumed_at__isnull=True, expires_at__gt=record.created_at
+    ).exclude(pk=record.pk).update(expires_at=record.created_at)
     return record
 
 

@@ -162,7 +162,7 @@ def test_unverified_number_is_verified_by_sms_at_first_password_login(client):
     page = client.get(reverse("account_verify_phone"))
     assert page.status_code == 200
     assert "验证手机号码" in page.content.decode()
-    code = re.search(r"验证码 (\d{6})，", sms.outbox[-1].message).group(1)
+    code = re.search(r"验证码是 (\d{6})，", sms.outbox[-1].message).group(1)
     response = client.post(reverse("account_verify_phone"), {"code": code})
     assert response.status_code == 302
     assert int(client.session["_auth_user_id"]) == user.pk

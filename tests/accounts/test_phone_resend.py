@@ -21,7 +21,7 @@ PASSWORD = "Test-password-2026"
 PHONE = "13800000078"
 RESEND = "重新获取验证码"
 TOO_SOON = "操作太频繁，请稍后再试。"
-NOT_SENT = "验证码短信发送失败，请稍后重新获取。"
+NOT_SENT = "验证码短信未能发送：短信发送失败，请稍后再试。"
 SENT = "验证码已发送至"
 
 
@@ -55,7 +55,7 @@ def resend(client: Client):
 
 
 def codes() -> list[str]:
-    return [re.search(r"验证码 (\d{6})", m.message).group(1) for m in sms.outbox]
+    return [re.search(r"验证码是 (\d{6})", m.message).group(1) for m in sms.outbox]
 
 
 def messages_of(client: Client) -> str:

@@ -48,7 +48,7 @@ def login(client: Client, phone: str = PHONE, password: str = PASSWORD, **extra)
 
 
 def last_code() -> str:
-    return re.search(r"验证码 (\d{6})", sms.outbox[-1].message).group(1)
+    return re.search(r"验证码是 (\d{6})", sms.outbox[-1].message).group(1)
 
 
 def limits(settings, **rates: str) -> None:

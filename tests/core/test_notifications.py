@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import sms
-from core.models import Notification, OutboxMessage
+from core.models import Notification, OutboxMessage, SmsDelivery
 from core.notifications import (
     SMS_TASK,
     notification_mark_read,
@@ -15,6 +15,7 @@ from core.notifications import (
     notify,
 )
 from core.sms import SmsSendError
+from core.sms.errors import BAD_NUMBER, OUT_OF_CREDIT, RATE_LIMITED
 from core.tasks import SMS_MAX_RETRIES, notification_sms_deliver
 from portal.celery import app
 from tests.accounts.factories import UserFactory
@@ -23,6 +24,7 @@ pytestmark = pytest.mark.django_db
 
 FLAKY = "tests.core.test_notifications.FlakySmsBackend"
 SLOW = "tests.core.test_notifications.SlowSmsBackend"
+REFUSING = "tests.core.test_notifications.RefusingSmsBackend"
 
 
 class FlakySmsBackend:
@@ -38,6 +40,17 @@ class FlakySmsBackend:
             raise SmsSendError("gateway unavailable")
         sms.outbox.extend(messages)
         return len(messages)
+
+
+class RefusingSmsBackend:
+    """A provider that refuses every text for ``reason`` (a bad number by default)."""
+
+    reason = BAD_NUMBER
+    calls = 0
+
+    def send_message(self, message):
+        type(self).calls += 1
+        raise SmsSendError("isv.MOBILE_NUMBER_ILLEGAL", code="X.Code", reason=type(self).reason)
 
 
 class SlowSmsBackend:
@@ -56,7 +69,7 @@ class SlowSmsBackend:
 @pytest.fixture(autouse=True)
 def _empty_outbox():
     sms.outbox.clear()
-    FlakySmsBackend.failures = FlakySmsBackend.calls = 0
+    FlakySmsBackend.failures = FlakySmsBackend.calls = RefusingSmsBackend.calls = 0
     yield
     sms.outbox.clear()
 
@@ -282,3 +295,40 @@ def test_notices_page_shows_only_mine(client):
     assert 'class="badge"' in client.get("/").content.decode()
     client.post(reverse("accounts:notices_read"))
     assert notification_unread_count(user=user) == 0
+
+
+def test_one_delivery_record_counts_every_attempt(settings, worker, waits):
+    settings.SMS_BACKEND = FLAKY
+    FlakySmsBackend.failures = 2
+    notice = notify(user=UserFactory(phone="13800000029"), kind="x", title="面试邀请")
+    assert worker(notice.pk) is True
+    delivery = SmsDelivery.objects.get()
+    assert delivery.source == f"notification:{notice.pk}" and delivery.template == "notice"
+    assert delivery.status == "sent" and delivery.attempts == 3 and delivery.error_code == ""
+    assert delivery.phone_masked == "138****0029" and delivery.provider == "test_notifications"
+
+
+@pytest.mark.parametrize("reason", [BAD_NUMBER, OUT_OF_CREDIT])
+def test_a_permanent_refusal_is_not_retried(settings, worker, waits, reason):
+    settings.SMS_BACKEND = REFUSING
+    RefusingSmsBackend.reason = reason
+    notice = notify(user=UserFactory(), kind="x", title="您的诉求有新回复")
+    assert worker(notice.pk) is False
+    assert RefusingSmsBackend.calls == 1 and waits == []
+    delivery = SmsDelivery.objects.get()
+    assert delivery.status == "failed" and delivery.attempts == 1
+    assert delivery.error_code == "X.Code" and delivery.error_message == str(reason.message)
+    assert delivery.error_detail == "isv.MOBILE_NUMBER_ILLEGAL"
+    notice.refresh_from_db()
+    assert not notice.sms_sent
+
+
+def test_a_provider_rate_limit_is_retried_then_given_up(settings, worker, waits):
+    settings.SMS_BACKEND = REFUSING
+    RefusingSmsBackend.reason = RATE_LIMITED
+    notice = notify(user=UserFactory(), kind="x", title="您的诉求有新回复")
+    assert worker(notice.pk) is False
+    assert RefusingSmsBackend.calls == SMS_MAX_RETRIES + 1 and len(waits) == SMS_MAX_RETRIES
+    delivery = SmsDelivery.objects.get()
+    # Pending between tries, failed after the last one.
+    assert delivery.status == "failed" and delivery.attempts == SMS_MAX_RETRIES + 1
