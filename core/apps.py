@@ -19,6 +19,7 @@ class CoreConfig(AppConfig):
 
         from core import unfold_patches
         from core.security import record_sign_in
+        from core.sms import checks  # noqa: F401 - registers the SMS provider check
 
         # Change lists of big tables render each header once, not once per row.
         unfold_patches.apply()

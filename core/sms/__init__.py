@@ -33,6 +33,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from core.security import mask_pii
 from core.sms.errors import UNAVAILABLE, SmsSendError
 from core.sms.templates import template_render
 
@@ -163,7 +164,7 @@ def sms_send(
         delivery.sent_at = None
         delivery.error_code = exc.code[:80]
         delivery.error_message = exc.message[:200]
-        delivery.error_detail = exc.detail[:200]
+        delivery.error_detail = mask_pii(exc.detail)[:200]  # a URL may carry the number
         delivery.request_id = exc.request_id[:64]
         delivery.save()
         exc.delivery = delivery

@@ -187,6 +187,22 @@ def test_aliyun_http_errors_and_an_unreachable_endpoint(aliyun, settings):
     aliyun.stop()
     error = failure()
     assert error.reason.key == "unavailable" and error.transient and error.code == "network"
+    # The SDK's message names the URL, number included: the record keeps it masked.
+    assert PHONE in error.detail
+    details = SmsDelivery.objects.values_list("error_detail", flat=True)
+    assert "138****5678" in details.first() and all(PHONE not in d for d in details)
+
+
+def test_a_provider_without_its_settings_fails_the_system_check(settings):
+    from core.sms.checks import sms_provider_configured
+
+    assert sms_provider_configured() == []  # console
+    settings.SMS_BACKEND = "core.sms.backends.tencent.SmsBackend"
+    settings.SMS_TENCENT_SECRET_ID = "AKIDx"
+    [error] = sms_provider_configured()
+    assert error.id == "core.sms.E001"
+    assert "SMS_TENCENT_SECRET_KEY" in error.msg and "SMS_SIGN_NAME" in error.msg
+    assert "SMS_TENCENT_SECRET_ID" not in error.msg
 
 
 # --- 腾讯云 ---------------------------------------------------------------------------------
