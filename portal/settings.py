@@ -482,116 +482,12 @@ PORTAL_DEFAULT_REGION_CODE = "130000"
 PORTAL_CONSENT_VERSIONS = {"privacy_policy": "2026-11", "id_number": "2026-11"}
 REGIONS_DATA_FILE = BASE_DIR / "regions" / "data" / "hebei_regions.csv"
 
-# >>> regions block (region pages, local publishing, search) >>>
-#: A county union's article is published by its city union's editors (submit → approve).
-REGIONS_COUNTY_NEEDS_CITY_APPROVAL = env.bool("REGIONS_COUNTY_NEEDS_CITY_APPROVAL", default=True)
-REGIONS_MAX_IMAGE_BYTES = 5 * 1024 * 1024
-REGIONS_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
-CELERY_BEAT_SCHEDULE["regions-publish-due-articles"] = {
-    "task": "publishing.tasks.publish_due_articles",
-    "schedule": 60.0,  # seconds: a scheduled article appears within a minute of its time
-}
-# <<< regions block <<<
-
-# >>> activities block (activities, welcome packs, points ledger and mall) >>>
-#: How long a region page keeps its "upcoming activities" block (dropped on any change).
-ACTIVITIES_REGION_BLOCK_SECONDS = 5 * 60
-#: Points lapse at the end of the Nth calendar year after the year they were earned (1:
-#: earned in 2026, valid through 31 Dec 2027), per ledger source with "default" for the
-#: rest; None: never. ACTIVITIES_POINTS_EXPIRY_YEARS=off turns expiry off.
-_points_years = env.str("ACTIVITIES_POINTS_EXPIRY_YEARS", default="1").strip().lower()
-ACTIVITIES_POINTS_EXPIRY_YEARS: dict[str, int | None] = {
-    "default": None if _points_years in ("", "off", "none") else int(_points_years),
-    "adjustment": None,  # staff corrections never lapse
-}
-#: Points for rating a resolved 12351 request (once per request).
-ACTIVITIES_HOTLINE_RATING_POINTS = 5
-from celery.schedules import crontab as _crontab  # noqa: E402
-
-CELERY_BEAT_SCHEDULE["activities-expire-points"] = {
-    "task": "activities.tasks.expire_points",
-    "schedule": _crontab(hour=0, minute=20),  # after midnight: year-end expiry on 1 January
-}
-# <<< activities block <<<
-
-# >>> hotline block (12351: requests, time limits, legal consultations) >>>
-HOTLINE_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-#: A resolved request the member neither confirms nor reopens closes after this many days.
-HOTLINE_AUTO_CLOSE_DAYS = env.int("HOTLINE_AUTO_CLOSE_DAYS", default=7)
-CELERY_BEAT_SCHEDULE["hotline-flag-overdue"] = {
-    "task": "hotline.tasks.flag_overdue",
-    "schedule": 300.0,  # seconds
-}
-CELERY_BEAT_SCHEDULE["hotline-auto-close"] = {
-    "task": "hotline.tasks.auto_close",
-    "schedule": 3600.0,
-}
-CELERY_BEAT_SCHEDULE["hotline-consultation-reminders"] = {
-    "task": "hotline.tasks.consultation_reminders",
-    "schedule": 900.0,
-}
-SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
-    {"HotlineKindEnum": "hotline.models.Kind", "HotlineTopicEnum": "hotline.models.Topic"}
+# Feature apps' blocks (regions, activities, hotline, aid, learning, jobs, insights).
+from portal.settings_features import *  # noqa: E402,F403
+from portal.settings_features import (  # noqa: E402
+    FEATURE_BEAT_SCHEDULE,
+    FEATURE_ENUM_NAME_OVERRIDES,
 )
-# <<< hotline block <<<
 
-# >>> aid block (困难职工帮扶, 职工互助保障) >>>
-#: The most one approval (or one year's renewal) of hardship aid may grant, in yuan.
-AID_HARDSHIP_MAX_AMOUNT = env.int("AID_HARDSHIP_MAX_AMOUNT", default=20000)
-CELERY_BEAT_SCHEDULE["aid-flag-rechecks"] = {
-    "task": "aid.tasks.flag_rechecks",
-    "schedule": _crontab(hour=1, minute=10),  # nightly: aid disbursed a year ago is re-checked
-}
-SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
-    {
-        "AidHardshipStatusEnum": "aid.models.HardshipStatus",
-        "AidHardshipReasonEnum": "aid.models.HardshipReason",
-        "AidFormEnum": "aid.models.AidForm",
-        "AidClaimStatusEnum": "aid.models.ClaimStatus",
-        "AidEnrolmentStatusEnum": "aid.models.EnrolmentStatus",
-        "AidPayerEnum": "aid.models.Payer",
-        "AidPlanKindEnum": "aid.models.PlanKind",
-    }
-)
-# <<< aid block <<<
-
-# >>> learning block (冀工学堂, 网上练兵, 冀高一筹) >>>
-#: A question leaves the 错题本 after this many right answers in a row.
-LEARNING_WRONG_BOOK_STREAK = env.int("LEARNING_WRONG_BOOK_STREAK", default=3)
-#: Answers arriving up to this many seconds after an exam's deadline still count.
-LEARNING_EXAM_GRACE_SECONDS = env.int("LEARNING_EXAM_GRACE_SECONDS", default=30)
-CELERY_BEAT_SCHEDULE["learning-expire-attempts"] = {
-    "task": "learning.tasks.expire_attempts",
-    "schedule": 60.0,  # seconds: an abandoned attempt is submitted within a minute
-}
-#: Points for passing an exam paper (once per member and paper); 0 turns them off.
-LEARNING_EXAM_PASS_POINTS = env.int("LEARNING_EXAM_PASS_POINTS", default=10)
-CELERY_BEAT_SCHEDULE["learning-credit-rewards"] = {
-    "task": "learning.tasks.credit_pending_rewards",
-    "schedule": 3600.0,  # seconds: rewards whose after-commit task was lost
-}
-# <<< learning block <<<
-
-# >>> jobs block (résumés, job posts, matching on Celery, applications) >>>
-from celery.schedules import crontab  # noqa: E402
-
-CELERY_BEAT_SCHEDULE["jobs-learn-vocabulary"] = {
-    "task": "jobs.tasks.learn_vocabulary",
-    "schedule": crontab(hour=2, minute=0),  # titles learned from posts, before the refresh
-}
-CELERY_BEAT_SCHEDULE["jobs-nightly-refresh"] = {
-    "task": "jobs.tasks.nightly_refresh",
-    "schedule": crontab(hour=2, minute=30),  # re-match every résumé while members sleep
-}
-# <<< jobs block <<<
-
-# >>> insights block (indicators, facts, dashboard, big screen) >>>
-CELERY_BEAT_SCHEDULE["insights-flush-active"] = {
-    "task": "insights.tasks.flush_active",
-    "schedule": 300.0,  # seconds: daily-active notes reach the database within 5 minutes
-}
-CELERY_BEAT_SCHEDULE["insights-compute-yesterday"] = {
-    "task": "insights.tasks.compute_day",
-    "schedule": crontab(hour=1, minute=10),  # yesterday's facts, before the nightly re-match
-}
-# <<< insights block <<<
+CELERY_BEAT_SCHEDULE.update(FEATURE_BEAT_SCHEDULE)
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(FEATURE_ENUM_NAME_OVERRIDES)

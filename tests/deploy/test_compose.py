@@ -107,7 +107,9 @@ def test_nginx_serves_the_volumes_and_proxies_the_rest():
 
 
 def test_env_example_names_exactly_what_the_code_reads():
-    read_by_settings = env_reads(BASE / "portal" / "settings.py")
+    read_by_settings = env_reads(BASE / "portal" / "settings.py") | env_reads(
+        BASE / "portal" / "settings_features.py"
+    )
     read_by_gunicorn = env_reads(DEPLOY / "gunicorn.conf.py")
     compose_text = (DEPLOY / "compose.yaml").read_text(encoding="utf-8")
     interpolated = set(re.findall(r"\$\{([A-Z][A-Z0-9_]*)", compose_text))
