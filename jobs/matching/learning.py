@@ -105,6 +105,8 @@ def learn_titles(
             keep = {t for t, _n in posts_of.most_common(2 * max_titles)}
             per_title = {t: c for t, c in per_title.items() if t in keep}
             posts_of = Counter({t: n for t, n in posts_of.items() if t in keep})
+        if len(term_freq) > 4 * max_terms:  # and the rarest skill wordings
+            term_freq = Counter(dict(term_freq.most_common(2 * max_terms)))
     titles = [t for t, _n in posts_of.most_common(max_titles) if t in per_title]
     if not titles:
         return Vocabulary()
