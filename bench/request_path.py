@@ -1,0 +1,329 @@
+"""The request path against bare Django, in one run (issue 19).
+
+    .venv/bin/python bench/request_path.py             # 10 s per page, wrk -t2 -c50
+    .venv/bin/python bench/request_path.py --smoke     # 1 s per page, 4 connections (CI)
+
+Production-like, as ``.ci/run`` serves it: DEBUG off, keys generated once (bench/load_env.py),
+PostgreSQL database ``bench_request_path`` (migrated and given ``seed_demo`` on first use, or
+with ``--reseed``) and Redis db 3, static files collected, gunicorn with the shipped
+``deploy/gunicorn.conf.py``. Bare Django (``bench/bare``: one view, no middleware, no database)
+is served by the same gunicorn config on another port, and every page's figure is divided by
+its figure. Signed-in pages use the session of the demo member 赵建民 (13800000021), made
+through Django's own login. The last part profiles (cProfile, cumulative) in-process the three
+slowest signed-in pages.
+
+Fails (exit 1) when a page does not answer 200, so a change that breaks a page breaks this.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.load_env import bench_env  # noqa: E402
+
+DB_NAME = "bench_request_path"
+PORTAL_PORT = 18100
+BARE_PORT = 18101
+MEMBER_PHONE = "13800000021"
+HEADERS = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1"}
+
+
+def environment(args: argparse.Namespace) -> dict[str, str]:
+    base = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+    env = {
+        **os.environ,
+        **bench_env(),
+        "DATABASE_URL": f"{base}/{args.db}",
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3"),
+        "BENCH_CEILING": "true",
+        "GUNICORN_LOG_LEVEL": "error",
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return env
+
+
+def manage(env: dict[str, str], *argv: str) -> str:
+    out = subprocess.run(  # noqa: S603 - our own manage.py
+        [sys.executable, "manage.py", *argv],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if out.returncode:
+        raise SystemExit(f"manage.py {' '.join(argv)} failed:\n{out.stderr[-3000:]}")
+    return out.stdout
+
+
+def prepare(env: dict[str, str], args: argparse.Namespace) -> None:
+    import psycopg2
+
+    base = env["DATABASE_URL"].rsplit("/", 1)[0]
+    conn = psycopg2.connect(f"{base}/postgres")
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [args.db])
+        exists = cur.fetchone() is not None
+        if exists and args.reseed:
+            cur.execute(f'DROP DATABASE "{args.db}" WITH (FORCE)')
+            exists = False
+        if not exists:
+            cur.execute(f'CREATE DATABASE "{args.db}"')
+    conn.close()
+    manage(env, "migrate", "--noinput", "-v0")
+    conn = psycopg2.connect(env["DATABASE_URL"])
+    with conn, conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM accounts_user WHERE phone = %s", [MEMBER_PHONE])
+        seeded = cur.fetchone() is not None
+    conn.close()
+    if not seeded:
+        manage(env, "seed_demo")
+    manage(env, "collectstatic", "--noinput", "-v0")
+
+
+def wait_for(port: int, path: str = "/", timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(
+                urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=HEADERS),
+                timeout=5,
+            )
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"nothing answers on 127.0.0.1:{port}")
+
+
+def gunicorn(env: dict[str, str], app: str, port: int) -> subprocess.Popen:
+    return subprocess.Popen(  # noqa: S603
+        [str(Path(sys.executable).parent / "gunicorn"), app, "-c", "deploy/gunicorn.conf.py"],
+        cwd=ROOT,
+        env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+    )
+
+
+# Run inside the portal's settings (a subprocess): the member's session and the page URLs.
+_SIGN_IN = r"""
+import json, django
+django.setup()
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from accounts.models import User
+from learning.models import Course
+user = User.objects.get(phone=PHONE)
+client = Client()
+client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+course = Course.objects.filter(status="published").order_by("pk").first()
+name = settings.SESSION_COOKIE_NAME
+print(json.dumps({
+    "cookie": f"{name}={client.cookies[name].value}",
+    "course": reverse("learning:course_detail", args=[course.pk]),
+    "city": "/hebei/langfang/",
+}))
+"""
+
+
+def portal_python(env: dict[str, str], code: str) -> str:
+    """Run ``code`` in a Python process under the portal's settings; its output."""
+    out = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "portal.settings"},
+        capture_output=True,
+        text=True,
+    )
+    if out.returncode:
+        raise SystemExit(f"in the portal's settings:\n{out.stderr[-3000:]}")
+    return out.stdout
+
+
+def sign_in(env: dict[str, str]) -> dict[str, str]:
+    out = portal_python(env, f"PHONE={MEMBER_PHONE!r}\n{_SIGN_IN}")
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def check_status(port: int, path: str, cookie: str | None) -> int:
+    headers = dict(HEADERS)
+    if cookie:
+        headers["Cookie"] = cookie
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers)
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        return opener.open(request, timeout=30).status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def wrk(port: int, path: str, cookie: str | None, args: argparse.Namespace) -> dict:
+    cmd = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--latency"]
+    for name, value in HEADERS.items():
+        cmd += ["-H", f"{name}: {value}"]
+    if cookie:
+        cmd += ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run(  # noqa: S603
+        [*cmd, f"http://127.0.0.1:{port}{path}"], check=True, capture_output=True, text=True
+    ).stdout
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": _ms(re.search(r"\s50%\s+(\S+)", out).group(1)),
+        "p99": _ms(re.search(r"\s99%\s+(\S+)", out).group(1)),
+        "errors": int(bad.group(1)) if bad else 0,
+    }
+
+
+# Profiled in-process under the portal's settings: each page warmed once, then N requests.
+_PROFILE = r"""
+import cProfile, io, json, pstats, django
+django.setup()
+from django.test import Client
+from accounts.models import User
+client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+member = User.objects.get(phone=PHONE)
+client.force_login(member, backend="django.contrib.auth.backends.ModelBackend")
+for path in PATHS:
+    client.get(path, secure=True)
+    profile = cProfile.Profile()
+    profile.enable()
+    for _ in range(N):
+        assert client.get(path, secure=True).status_code == 200, path
+    profile.disable()
+    text = io.StringIO()
+    stats = pstats.Stats(profile, stream=text)
+    per = stats.total_tt / N * 1000
+    # the middleware chain's wrappers would fill a plain top 15: the project's code, sessions,
+    # templates and database calls by cumulative time, then the hottest functions by own time
+    stats.sort_stats("cumulative").print_stats(OWN, 15)
+    stats.sort_stats("tottime").print_stats(15)
+    lines = [line for line in text.getvalue().splitlines() if line.strip()]
+    print(f"--- {path}: {per:.1f} ms per request (profiled)")
+    print("\n".join(line.replace(str(ROOT), "") for line in lines))
+"""
+
+
+#: Files counted as the request's own work in the cumulative list.
+_OWN = (
+    r"^/work/[^.]*/(accounts|core|portal|regions|publishing|learning|activities|jobs|insights)/"
+    r"|django/(template|db/models/sql|contrib/sessions|contrib/auth)/"
+)
+
+
+def profile(env: dict[str, str], paths: list[str], n: int) -> str:
+    head = f"PHONE={MEMBER_PHONE!r}\nPATHS={paths!r}\nN={n}\nOWN={_OWN!r}\nROOT={str(ROOT)!r}\n"
+    return portal_python(env, head + _PROFILE)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--smoke", action="store_true", help="1 s per page, 4 connections")
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--db", default=DB_NAME)
+    parser.add_argument("--reseed", action="store_true", help="drop and seed the database again")
+    parser.add_argument("--profile-requests", type=int, default=30)
+    args = parser.parse_args()
+    if args.smoke:
+        args.duration, args.connections, args.threads, args.profile_requests = 1, 4, 1, 2
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed: apt-get install wrk")
+
+    env = environment(args)
+    prepare(env, args)
+    session = sign_in(env)
+    cookie = session["cookie"]
+    anonymous = [
+        ("/bench/ceiling", "/bench/ceiling (full middleware, trivial view)"),
+        ("/", "/ anonymous (cached)"),
+        ("/hebei/", "/hebei/ anonymous (cached)"),
+        ("/hebei/langfang/sanhe/", "/hebei/langfang/sanhe/ anonymous"),
+        ("/learning/", "/learning/ anonymous"),
+        ("/jobs/", "/jobs/ anonymous"),
+    ]
+    signed_in = [
+        ("/me/", "/me/ signed in"),
+        (session["city"], f"{session['city']} signed in (city page)"),
+        (session["course"], f"{session['course']} signed in (course page)"),
+        ("/api/me/points/", "GET /api/me/points/ signed in"),
+    ]
+    servers = [
+        gunicorn(env, "bench.bare.wsgi", BARE_PORT),
+        gunicorn(env, "portal.wsgi", PORTAL_PORT),
+    ]
+    try:
+        wait_for(BARE_PORT)
+        wait_for(PORTAL_PORT, "/healthz")
+        failures = []
+        for path, _label in anonymous:
+            if (status := check_status(PORTAL_PORT, path, None)) != 200:
+                failures.append(f"{path} anonymous answered {status}")
+        for path, _label in signed_in:
+            if (status := check_status(PORTAL_PORT, path, cookie)) != 200:
+                failures.append(f"{path} signed in answered {status}")
+        if failures:
+            print("\n".join(failures), file=sys.stderr)
+            return 1
+        load = os.getloadavg()
+        print(
+            f"# load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "
+            f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s"
+        )
+        bare = wrk(BARE_PORT, "/", None, args)
+        rows = [("bare Django (bench/bare, no middleware)", bare, True)]
+        results = {}
+        for path, label in anonymous:
+            rows.append((label, wrk(PORTAL_PORT, path, None, args), False))
+        for path, label in signed_in:
+            results[path] = wrk(PORTAL_PORT, path, cookie, args)
+            rows.append((label, results[path], False))
+        print("| page | req/s | p50 ms | p99 ms | ratio to bare | non-2xx |")
+        print("|---|---|---|---|---|---|")
+        for label, r, _is_bare in rows:
+            print(
+                f"| {label} | {r['rps']:,.0f} | {r['p50']:.1f} | {r['p99']:.1f} | "
+                f"{r['rps'] / bare['rps'] * 100:.1f} % | {r['errors']} |"
+            )
+        load = os.getloadavg()
+        print(f"# load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+        if any(r["errors"] for _label, r, _b in rows):
+            print("some responses were not 2xx/3xx", file=sys.stderr)
+            return 1
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=30)
+    slowest = sorted(results, key=lambda p: results[p]["rps"])[:3]
+    print(profile(env, slowest, args.profile_requests))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
