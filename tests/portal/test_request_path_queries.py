@@ -6,8 +6,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.services.privacy import consent_grant
-from accounts.services.wallet import member_card_issue
-from tests.accounts.factories import MembershipFactory, UserFactory
+from tests.accounts.factories import UserFactory, make_card_holder
 from tests.learning.factories import make_course
 
 pytestmark = pytest.mark.django_db
@@ -16,8 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def member(union_tree):
     user = UserFactory(phone="13800000031", display_name="李秀英")
-    membership = MembershipFactory(user=user, organization=union_tree["factory"])
-    member_card_issue(membership=membership)
+    make_card_holder(organization=union_tree["factory"], user=user, verified=False)
     consent_grant(user=user, kind="privacy_policy")
     return user
 
