@@ -176,6 +176,9 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
+    # Sessions stay in PostgreSQL and are read from Redis; why the copy's age is bounded:
+    # core/sessions.py.
+    SESSION_ENGINE = "core.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -255,6 +258,7 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,10/900s/key"}
 AXES_RESET_ON_SUCCESS = True
 SESSION_COOKIE_AGE = 12 * 3600  # absolute limit, also enforced by SessionTimeoutMiddleware
 SESSION_IDLE_TIMEOUT = 30 * 60
+SESSION_CACHE_SECONDS = 5 * 60  # longest a cached session copy lives (core/sessions.py)
 # Sign-up happens only through the SMS code flow (accounts:login_code); allauth's own
 # password sign-up is closed in AccountAdapter.is_open_for_signup.
 ACCOUNT_FORMS = {

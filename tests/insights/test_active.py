@@ -42,3 +42,21 @@ def test_the_request_does_not_query_for_the_note(client, regions):
     assert not any("insights_" in q["sql"] for q in queries.captured_queries)
     assert cache.get(f"insights:active:{timezone.localdate().isoformat()}:u:{user.pk}")
     assert daily_active_flush() == 1
+
+
+def test_the_process_notes_a_user_once_a_day_without_asking_redis_again(
+    client, regions, monkeypatch
+):
+    from insights import middleware
+
+    calls = []
+    real = middleware.daily_active_note
+    monkeypatch.setattr(
+        middleware, "daily_active_note", lambda **kw: calls.append(kw) or real(**kw)
+    )
+    user = UserFactory()
+    client.force_login(user)
+    for _ in range(3):
+        client.get("/")
+    assert len(calls) == 1
+    assert daily_active_flush() == 1
