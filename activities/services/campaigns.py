@@ -23,6 +23,7 @@ from activities.services.quotas import (
     regional_quotas_set,
 )
 from core.audit import audit_record
+from core.stockgate import Admission, stock_gate_close, stock_gate_give_back, stock_gate_take
 from regions.models import Region
 
 CLAIM_SOURCE = "activities.claim"
@@ -32,18 +33,55 @@ def _sold_out_message() -> str:
     return _("已领完")
 
 
-@transaction.atomic
+def _campaign_gate_name(campaign_id: int) -> str:
+    return f"campaign:{campaign_id}"
+
+
 def campaign_claim(*, campaign_id: int, user: Any) -> Claim:
     """Claim one unit of a campaign for ``user`` and put the voucher in their wallet.
 
     Preconditions checked (``ValidationError`` in Chinese, nothing written): the campaign
     is published and inside its window, the member is eligible, has not claimed before,
-    and stock remains ("已领完"). Stock is taken by one conditional ``UPDATE … SET stock =
-    stock - 1 WHERE stock > 0``; the unique (campaign, member) constraint stops a second
-    claim even when two arrive at once. When the campaign has regional quotas, the ones
-    covering the member's union region are taken first the same way ("三河市的名额已领完"
-    when one ran out). Side effects: the stock and quotas, one ``Claim``, one voucher
-    ``Credential``.
+    and stock remains ("已领完"). A Redis admission gate (``core.stockgate``) answers
+    "已领完" without the database once its copy of the stock is at zero, so the rush after
+    a popular pack runs out costs no transaction; a request the gate admits is decided by
+    the database as below, and a unit it did not use goes back to the gate. Side effects:
+    the stock and quotas, one ``Claim``, one voucher ``Credential``.
+    """
+    gate = _campaign_gate_name(campaign_id)
+    admission = stock_gate_take(
+        name=gate,
+        load_stock=lambda: (
+            Campaign.objects.filter(pk=campaign_id, published=True)
+            .values_list("stock", flat=True)
+            .first()
+        ),
+    )
+    if admission is Admission.SOLD_OUT:
+        raise ValidationError(_sold_out_message(), code="sold_out")
+    try:
+        return _campaign_claim_in_database(campaign_id=campaign_id, user=user)
+    except ValidationError as error:
+        if admission is Admission.TAKEN:
+            if getattr(error, "code", None) == "sold_out":
+                stock_gate_close(name=gate)
+            else:
+                stock_gate_give_back(name=gate)
+        raise
+    except BaseException:
+        if admission is Admission.TAKEN:
+            stock_gate_give_back(name=gate)
+        raise
+
+
+@transaction.atomic
+def _campaign_claim_in_database(*, campaign_id: int, user: Any) -> Claim:
+    """The claim itself, decided by the database. Stock is taken by one conditional
+    ``UPDATE … SET stock = stock - 1 WHERE stock > 0``; the unique (campaign, member)
+    constraint stops a second claim even when two arrive at once. When the campaign has
+    regional quotas, the ones covering the member's union region are taken first the same
+    way ("三河市的名额已领完" when one ran out). Raises ``ValidationError`` with code
+    ``sold_out`` when the campaign's own stock is empty.
     """
     campaign = (
         Campaign.objects.select_related("region").filter(pk=campaign_id, published=True).first()
@@ -61,7 +99,7 @@ def campaign_claim(*, campaign_id: int, user: Any) -> Claim:
     member_path = membership.organization.region.path if membership is not None else ""
     regional_quota_take(kind=CAMPAIGN_QUOTAS, owner_id=campaign.pk, member_path=member_path)
     if not Campaign.objects.filter(pk=campaign.pk, stock__gt=0).update(stock=F("stock") - 1):
-        raise ValidationError(_sold_out_message())
+        raise ValidationError(_sold_out_message(), code="sold_out")
     try:
         with transaction.atomic():
             claim = Claim.objects.create(campaign=campaign, user=user, claimed_at=now)

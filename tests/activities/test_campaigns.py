@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import close_old_connections, connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Credential
@@ -162,3 +163,55 @@ def test_concurrent_claims_by_one_member_give_one(regions, courier):
     assert campaign.stock == 49
     assert Claim.objects.filter(campaign=campaign).count() == 1
     assert Campaign.objects.get(pk=campaign.pk).stock == 49
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_after_the_stock_is_gone_refusals_need_no_database(courier, make_courier):
+    campaign = CampaignFactory(total_stock=1, stock=1)
+    campaign_claim(campaign_id=campaign.pk, user=courier)
+    late = make_courier()
+    with pytest.raises(ValidationError, match="已领完"):
+        campaign_claim(campaign_id=campaign.pk, user=late)  # the database says so; gate closes
+    later = make_courier()
+    with (
+        CaptureQueriesContext(connection) as queries,
+        pytest.raises(ValidationError, match="已领完"),
+    ):
+        campaign_claim(campaign_id=campaign.pk, user=later)
+    assert len(queries) == 0
+    assert Claim.objects.filter(campaign=campaign).count() == 1
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_a_refused_claim_gives_its_unit_back(courier, make_courier):
+    campaign = CampaignFactory(total_stock=2, stock=2)
+    campaign_claim(campaign_id=campaign.pk, user=courier)
+    with pytest.raises(ValidationError, match="已领取过"):
+        campaign_claim(campaign_id=campaign.pk, user=courier)  # took a unit from the gate
+    campaign_claim(campaign_id=campaign.pk, user=make_courier())  # the unit came back
+    campaign.refresh_from_db()
+    assert campaign.stock == 0
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_a_gate_copy_that_is_wrong_low_heals_when_it_expires(courier):
+    from core.stockgate import stock_gate_close, stock_gate_take
+
+    campaign = CampaignFactory(total_stock=3, stock=3)
+    name = f"campaign:{campaign.pk}"
+    stock_gate_take(name=name, load_stock=lambda: 3)
+    stock_gate_close(name=name)  # as if units were lost by killed workers
+    with pytest.raises(ValidationError, match="已领完"):
+        campaign_claim(campaign_id=campaign.pk, user=courier)
+    from django.core.cache import caches
+
+    from core import stockgate
+
+    backend = caches["default"]
+    backend._cache.get_client().delete(stockgate._key(backend, name))  # the copy expired
+    campaign_claim(campaign_id=campaign.pk, user=courier)
+    campaign.refresh_from_db()
+    assert campaign.stock == 2
