@@ -56,7 +56,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--saves", type=int, default=200)
     parser.add_argument("--gets", type=int, default=60)
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="10 saves, 4 gets, the test database kept (bench/smoke.py clones it migrated)",
+    )
     options = parser.parse_args()
+    if options.smoke:
+        options.saves, options.gets = 10, 4
 
     from tests.faults.servers import PrivateRedis
 
@@ -85,7 +92,7 @@ def main() -> None:
     settings.ALLOWED_HOSTS = ["testserver"]
     old_name = connection.settings_dict["NAME"]
     connection.settings_dict["TEST"]["NAME"] = f"test_{old_name}_bench"
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=options.smoke)
     try:
         from core import cache as portal_cache
         from core import outbox
@@ -169,7 +176,7 @@ def main() -> None:
             ratio = statistics.median(sample) / statistics.median(up)
             print(f"| {label} | {_ms(sample)} ms | {ratio:.2f} |")
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=options.smoke)
         redis.close()
 
 

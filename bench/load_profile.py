@@ -3,6 +3,7 @@ with its queries (the slowest three shown). Uses the sessions of var/bench/plan.
 bench/load_run.py writes.
 
     .venv/bin/python bench/load_env.py .venv/bin/python bench/load_profile.py [page ...]
+    .venv/bin/python bench/load_profile.py --smoke   # after load_run.py --smoke (CI)
 
 ``PROFILE_PEOPLE=20`` also times the page for the first 20 people of the plan (each
 member's own data: a member with many requests or sign-ups is where a tail hides) and prints
@@ -23,6 +24,14 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 
 def main() -> None:
+    smoke = "--smoke" in sys.argv[1:]
+    if smoke:
+        # The environment load_run.py served with (its keys decrypt the data set).
+        sys.path.insert(0, str(ROOT / "bench"))
+        from load_env import bench_env
+
+        os.environ.update(bench_env())
+        os.environ["BENCH_CEILING"] = "1"  # the plan's ceiling page, as load_run serves it
     import django
 
     django.setup()
@@ -31,7 +40,8 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     plan = json.loads((ROOT / "var" / "bench" / "plan.json").read_text())
-    only = sys.argv[1:]
+    only = [name for name in sys.argv[1:] if name != "--smoke"]
+    broken = []
     for name, spec in plan["pages"].items():
         if only and name not in only:
             continue
@@ -46,6 +56,8 @@ def main() -> None:
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(url, secure=True)
             times.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200 and plan["sessions"][spec["who"]]:
+            broken.append(f"{name}: {response.status_code}")
         sql_ms = sum(float(q["time"]) for q in queries.captured_queries) * 1000
         print(
             f"{name:24} {response.status_code} best {min(times):7.1f} ms  "
@@ -71,6 +83,9 @@ def main() -> None:
                 f"    {len(each)} people: median {each[len(each) // 2]:.1f} ms, "
                 f"slowest {each[-1]:.1f} ms"
             )
+
+    if smoke and broken:
+        raise SystemExit("pages not answering 200: " + ", ".join(broken))
 
 
 if __name__ == "__main__":

