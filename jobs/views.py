@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.pagecache import anonymous_page_cache
 from jobs import selectors, services
 from jobs.forms import (
     DecisionForm,
@@ -29,7 +30,10 @@ def _errors(exc: ValidationError) -> list[str]:
     return [str(m) for m in exc.messages]
 
 
+@anonymous_page_cache
 def index(request: HttpRequest) -> HttpResponse:
+    """The job list and search. Anonymous visitors get it from the page cache (a post saved
+    drops it; a post past its deadline leaves it within ``PAGE_CACHE_SECONDS``)."""
     form = JobSearchForm(request.GET or None)
     filters = {}
     if form.is_bound and form.is_valid():

@@ -29,6 +29,7 @@ SEARCH_PAGE_SIZE = 20
 
 
 @require_GET
+@anonymous_page_cache
 def home(request: HttpRequest) -> HttpResponse:
     tree = region_tree()
     root = tree.get(tree.root_code) if tree.root_code else None

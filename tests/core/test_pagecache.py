@@ -17,7 +17,9 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/hebei/", "/hebei/langfang/", "/learning/"])
+@pytest.mark.parametrize(
+    "path", ["/", "/hebei/", "/hebei/langfang/", "/learning/", "/jobs/", "/jobs/?q=司机"]
+)
 def test_second_anonymous_visit_is_served_from_the_cache_without_queries(regions, path):
     first = Client().get(path)
     assert first.status_code == 200 and first["X-Page-Cache"] == "miss"
@@ -69,3 +71,15 @@ def test_changed_content_drops_every_cached_page(regions):
     assert Client().get("/learning/")["X-Page-Cache"] == "miss"
     pagecache_invalidate()
     assert Client().get("/hebei/")["X-Page-Cache"] == "miss"
+
+
+@pytest.mark.django_db
+def test_a_new_job_post_shows_on_the_cached_job_list_at_once(regions):
+    from tests.jobs.factories import make_employer, make_post
+
+    assert Client().get("/jobs/")["X-Page-Cache"] == "miss"
+    assert Client().get("/jobs/")["X-Page-Cache"] == "hit"
+    post = make_post(employer=make_employer())
+    page = Client().get("/jobs/")
+    assert page["X-Page-Cache"] == "miss"
+    assert post.title in page.content.decode()

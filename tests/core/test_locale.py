@@ -1,0 +1,31 @@
+"""core.middleware.PathlessLocaleMiddleware: the language from the cookie or Accept-Language,
+never from the path, with the headers Django's LocaleMiddleware sets."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def test_chinese_by_default_and_the_response_says_so(regions):
+    response = Client().get("/hebei/")
+    assert response["Content-Language"] == "zh-hans"
+    assert "Accept-Language" in response["Vary"]
+
+
+def test_a_browser_asking_for_english_gets_english(regions):
+    response = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").get("/hebei/")
+    assert response["Content-Language"] == "en"
+
+
+def test_the_language_cookie_wins_over_the_browser(regions):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    assert client.get("/hebei/")["Content-Language"] == "zh-hans"
+
+
+def test_a_path_that_looks_like_a_language_is_not_one(regions):
+    assert Client().get("/en/")["Content-Language"] == "zh-hans"
