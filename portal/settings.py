@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "activities.apps.ActivitiesConfig",
     "datahub.apps.DatahubConfig",
     "aid.apps.AidConfig",
+    "honours.apps.HonoursConfig",
     "insights.apps.InsightsConfig",
 ]
 

@@ -20,6 +20,7 @@ api_patterns = [
     path("", include("activities.api.urls")),
     path("", include("datahub.api.urls")),
     path("", include("aid.api.urls")),
+    path("", include("honours.api.urls")),
     path("", include("insights.api.urls")),
 ]
 
@@ -48,6 +49,7 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("datahub/", include("datahub.urls")),
     path("aid/", include("aid.urls")),
+    path("honours/", include("honours.urls")),
     path("insights/", include("insights.urls")),
     # Region pages own readable top-level paths (/hebei/langfang/), so they come last.
     path("", include("publishing.urls")),

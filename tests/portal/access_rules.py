@@ -124,6 +124,8 @@ RULES: dict[str, Rule] = {
     "my-points-ledger": R("login"),
     "mall-redeem": R("login", "mall_item"),
     "my-mall-orders": R("login"),
+    "honour-list": R("public"),
+    "honour-detail": R("public", "honour"),
     "aid-hardship-list": R("login"),
     "aid-hardship-detail": R("owner", "wang_hardship"),
     "aid-plan-list": R("public"),
@@ -242,6 +244,12 @@ RULES: dict[str, Rule] = {
     "activities:staff_claims_csv": R("staff", may_see=("editor_other_city",)),
     "activities:staff_orders_csv": R("staff"),
     # --- aid (困难职工帮扶, 职工互助保障) ---
+    # --- honours (劳模工匠) ---
+    "honours:list": R("public"),
+    "honours:region": R("public", "region_slugs"),
+    "honours:detail": R("public", "honour"),
+    "honours:mine": R("login"),
+    "honours:consent": R("owner", "wang_honour"),
     "aid:index": R("public"),
     "aid:hardship_apply": R("login"),
     "aid:hardship_detail": R("owner", "wang_hardship"),

@@ -70,6 +70,7 @@ def world(regions, settings, tmp_path) -> World:
     from accounts.models.wallet import Credential
     from activities.models import Activity, Campaign, MallItem, Order, Signup
     from aid.models import ClaimDocument, HardshipApplication, MutualClaim, MutualEnrolment
+    from honours.models import Honour
     from hotline.models import ConsultationBooking, HotlineRequest, RequestAttachment
     from jobs.models import Application, JobPost, Resume
     from learning.models import Attempt, Competition, Course, Enrollment, Paper
@@ -136,6 +137,7 @@ def world(regions, settings, tmp_path) -> World:
     hardship = HardshipApplication.objects.filter(member=wang).first()
     aid_enrolment = MutualEnrolment.objects.filter(member=wang, status="active").first()
     aid_claim = MutualClaim.objects.filter(enrolment__member=wang).first()
+    wang_honour = Honour.objects.get(user=wang, title="河北工匠")
 
     params = {
         "region_code": ({"code": "131000"}, None),
@@ -179,6 +181,8 @@ def world(regions, settings, tmp_path) -> World:
         "wang_signup": ({"pk": Signup.objects.filter(user=wang).first().pk}, wang.phone),
         "wang_order": ({"pk": order.pk}, wang.phone),
         "wang_credential": ({"serial": credential.serial}, wang.phone),
+        "honour": ({"pk": wang_honour.pk}, None),
+        "wang_honour": ({"pk": wang_honour.pk}, wang.phone),
         "aid_plan": ({"pk": aid_enrolment.plan_id}, None),
         "wang_hardship": ({"pk": hardship.pk}, wang.phone),
         "wang_hardship_document": ({"pk": hardship.documents.first().pk}, wang.phone),
@@ -207,6 +211,7 @@ def world(regions, settings, tmp_path) -> World:
         "wang_hardship": hardship,
         "wang_enrolment_aid": aid_enrolment,
         "wang_claim": aid_claim,
+        "wang_honour": wang_honour,
     }
     users = {role: User.objects.get(phone=phone) for role, phone in PHONES.items()}
     users["anonymous"] = None

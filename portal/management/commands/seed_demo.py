@@ -24,6 +24,8 @@ DEMO_MODULES = [
     "datahub.demo_works",
     # 困难职工帮扶 and 互助保障 of the demo members above (their unions, their staff).
     "aid.demo",
+    # 劳模工匠 of the demo members, two with public profiles.
+    "honours.demo",
     # computes the facts of the past 30 days from everything above.
     "insights.demo",
     # last: every demo member above signed up by SMS code (number verified, privacy
