@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -23,6 +24,22 @@ SMS_TASK = "core.tasks.notification_sms_deliver"
 #: characters in one).
 SMS_TITLE_MAX = 35
 SMS_BODY_MAX = 35
+#: The unread count shows on every signed-in page (the 我的 badge): it is kept in the cache,
+#: dropped by ``notify`` and ``notification_mark_read``, and never older than this.
+UNREAD_CACHE_SECONDS = 300
+
+
+def _unread_key(user_id: int) -> str:
+    return f"notifications:unread:{user_id}"
+
+
+def _unread_forget(user_id: int) -> None:
+    """Drop the cached count now and again after commit: a page rendered meanwhile by
+    another request, which could not see the uncommitted change, may have cached the old
+    number."""
+    key = _unread_key(user_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def notification_sms_params(notification: Notification) -> dict[str, str]:
@@ -102,6 +119,7 @@ def notify(
             )
     except IntegrityError:
         return Notification.objects.get(dedupe_key=dedupe_key)
+    _unread_forget(notification.user_id)
     if sms:
         outbox_enqueue(
             SMS_TASK, args=[notification.pk], key=f"portal.notification_sms:{notification.pk}"
@@ -115,7 +133,9 @@ def notification_mark_read(*, user: Any, ids: list[int] | None = None) -> int:
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
         unread = unread.filter(pk__in=ids)
-    return unread.update(read_at=timezone.now())
+    marked = unread.update(read_at=timezone.now())
+    _unread_forget(user.pk)
+    return marked
 
 
 def notification_list(*, user: Any) -> QuerySet[Notification]:
@@ -123,6 +143,12 @@ def notification_list(*, user: Any) -> QuerySet[Notification]:
 
 
 def notification_unread_count(*, user: Any) -> int:
+    """How many of the user's notices are unread: from the cache, counted when missing."""
     if user is None or not user.is_authenticated:
         return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    key = _unread_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.filter(user=user, read_at__isnull=True).count()
+        cache.set(key, count, UNREAD_CACHE_SECONDS)
+    return count

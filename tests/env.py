@@ -24,5 +24,8 @@ if _worker.startswith("gw") and os.environ.get("REDIS_URL"):
     from urllib.parse import urlsplit, urlunsplit
 
     _parts = urlsplit(os.environ["REDIS_URL"])
-    _db = (int(_parts.path.strip("/") or 0) + int(_worker[2:])) % 16
+    # Two databases a worker: the broker's and, next to it, the cache's (settings: the cache
+    # takes REDIS_URL's next database). One apart, worker 1's broker was worker 0's cache, and
+    # a test emptying its broker emptied the other worker's cache mid-test.
+    _db = (int(_parts.path.strip("/") or 0) + 2 * int(_worker[2:])) % 16
     os.environ["REDIS_URL"] = urlunsplit(_parts._replace(path=f"/{_db}"))

@@ -118,7 +118,11 @@ def test_the_text_waits_in_the_outbox_not_in_the_request(django_capture_on_commi
     user = UserFactory()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         notice = notify(user=user, kind="x", title="入会申请已通过", sms=True)
-    assert len(callbacks) == 1  # the outbox's publish, run after commit
+    # The outbox's publish runs after commit (beside it: the unread count's cache drop).
+    assert [c for c in callbacks if "outbox" in c.__qualname__] != []
+    assert not [
+        c for c in callbacks if "outbox" not in c.__qualname__ and "unread" not in c.__qualname__
+    ]
     assert sms.outbox == []
     message = OutboxMessage.objects.get(task=SMS_TASK)
     assert message.args == [notice.pk] and message.state == OutboxMessage.State.PENDING
@@ -332,3 +336,17 @@ def test_a_provider_rate_limit_is_retried_then_given_up(settings, worker, waits)
     delivery = SmsDelivery.objects.get()
     # Pending between tries, failed after the last one.
     assert delivery.status == "failed" and delivery.attempts == SMS_MAX_RETRIES + 1
+
+
+def test_the_unread_count_is_read_from_the_cache_and_follows_every_change(
+    django_assert_num_queries,
+):
+    user = UserFactory()
+    notify(user=user, kind="system", title="欢迎")
+    assert notification_unread_count(user=user) == 1
+    with django_assert_num_queries(0):
+        assert notification_unread_count(user=user) == 1
+    notify(user=user, kind="system", title="第二条")
+    assert notification_unread_count(user=user) == 2
+    notification_mark_read(user=user)
+    assert notification_unread_count(user=user) == 0
