@@ -83,9 +83,12 @@ def regional_quota_take(*, kind: QuotaKind, owner_id: int, member_path: str) -> 
     covering = regional_quotas_covering(kind=kind, owner_id=owner_id, member_path=member_path)
     if not covering:
         return []
-    taken = kind.model.objects.filter(pk__in=[quota.pk for quota in covering], stock__gt=0).update(
-        stock=F("stock") - 1
-    )
+    ids = [quota.pk for quota in covering]
+    # Lock the rows in one order (by id) before changing them: one UPDATE over several rows
+    # locks them in whatever order its scan meets them, so two members of the same county
+    # could each hold one of (county, city) and wait for the other: a deadlock, a 500.
+    list(kind.model.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+    taken = kind.model.objects.filter(pk__in=ids, stock__gt=0).update(stock=F("stock") - 1)
     if taken != len(covering):
         raise ValidationError(str(kind.exhausted) % {"region": covering[0].region.name})
     return covering

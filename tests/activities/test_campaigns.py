@@ -124,6 +124,8 @@ def _run_threads(targets):
             outcomes.append("ok")
         except ValidationError as error:
             outcomes.append(error.messages[0])
+        except Exception as error:  # noqa: BLE001 - a deadlock or a 500 shows in the outcomes
+            outcomes.append(f"error: {error!r}")
         finally:
             connection.close()
 
