@@ -14,19 +14,11 @@ def ensure_database(url: str | None = None) -> None:
     parts = urlsplit(url)
     if not parts.scheme.startswith("postgres"):
         return
-    import psycopg2
     from psycopg2 import sql
 
     name = unquote(parts.path.lstrip("/"))
-    connection = psycopg2.connect(
-        dbname="postgres",
-        user=unquote(parts.username or "") or None,
-        password=unquote(parts.password or "") or None,
-        host=parts.hostname,
-        port=parts.port,
-    )
+    connection = server_connection(url)
     try:
-        connection.autocommit = True
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
             if cursor.fetchone() is None:
@@ -34,3 +26,20 @@ def ensure_database(url: str | None = None) -> None:
                 print(f"created database {name}", flush=True)
     finally:
         connection.close()
+
+
+def server_connection(url: str):
+    """An autocommit connection to the server's ``postgres`` database, as the user of
+    ``url`` (any database path in it is ignored): for CREATE / DROP DATABASE."""
+    import psycopg2
+
+    parts = urlsplit(url)
+    connection = psycopg2.connect(
+        dbname="postgres",
+        user=unquote(parts.username or "") or None,
+        password=unquote(parts.password or "") or None,
+        host=parts.hostname,
+        port=parts.port,
+    )
+    connection.autocommit = True
+    return connection

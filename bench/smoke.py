@@ -74,20 +74,11 @@ NOT_SCRIPTS = {
 
 
 def _psql(base: str, sql: str) -> None:
-    from urllib.parse import unquote, urlsplit
+    sys.path.insert(0, str(ROOT))
+    from bench.pgdb import server_connection
 
-    import psycopg2
-
-    parts = urlsplit(base)
-    connection = psycopg2.connect(
-        dbname="postgres",
-        user=unquote(parts.username or "") or None,
-        password=unquote(parts.password or "") or None,
-        host=parts.hostname,
-        port=parts.port,
-    )
+    connection = server_connection(base)
     try:
-        connection.autocommit = True
         with connection.cursor() as cursor:
             cursor.execute(sql)
     finally:

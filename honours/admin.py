@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_scope import ScopedAdmin
 from honours.models import Honour
+from honours.selectors import honour_list_for_staff
 from honours.services import honour_save
 
 
@@ -25,7 +26,7 @@ class HonourAdmin(ScopedAdmin):
     )  # fmt: skip
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("user", "recorded_by")
+        return honour_list_for_staff(user=request.user)
 
     @admin.display(description=_("公开展示"), boolean=True)
     def public_display(self, obj: Honour) -> bool:

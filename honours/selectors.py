@@ -10,16 +10,25 @@ from django.http import Http404
 
 from accounts.permissions import Action, region_scope_q
 from honours.models import Honour
+from regions.selectors import region_tree
 
 
 def _public() -> QuerySet[Honour]:
     return Honour.objects.filter(consented_at__isnull=False).select_related("user", "region")
 
 
-def honour_public_list(*, region_path: str = "", kind: str = "") -> QuerySet[Honour]:
-    """Honours shown publicly in the region subtree at ``region_path`` (all of them when
-    empty), newest award first; ``kind`` narrows to one category."""
+def honour_public_list(
+    *, region_path: str = "", region_code: str = "", kind: str = ""
+) -> QuerySet[Honour]:
+    """Honours shown publicly in the region subtree at ``region_path`` or of the region
+    ``region_code`` (all of them when neither is given; none for an unknown code), newest
+    award first; ``kind`` narrows to one category."""
     honours = _public()
+    if region_code:
+        node = region_tree().get(region_code)
+        if node is None:
+            return honours.none()
+        region_path = node.path
     if region_path:
         honours = honours.filter(region__path__startswith=region_path)
     if kind:

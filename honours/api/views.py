@@ -14,4 +14,5 @@ class HonourViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [AllowAny]
 
     def get_queryset(self):
-        return selectors.honour_public_list(region_path=self.request.query_params.get("region", ""))
+        # ?region=131000: the profiles shown on that city's (or county's) page.
+        return selectors.honour_public_list(region_code=self.request.query_params.get("region", ""))

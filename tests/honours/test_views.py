@@ -94,3 +94,15 @@ def test_the_api_lists_only_public_profiles(honour):
     data = _client().get("/api/honours/").json()
     rows = data["results"] if isinstance(data, dict) else data
     assert [row["name"] for row in rows] == ["张强"]
+
+
+def test_the_api_filters_by_region_code(honour):
+    honour_consent_grant(user=honour.user, honour=honour)
+
+    def names(query: str) -> list[str]:
+        data = _client().get("/api/honours/" + query).json()
+        return [row["name"] for row in (data["results"] if isinstance(data, dict) else data)]
+
+    assert names("?region=131000") == ["张强"]  # 廊坊, the city of 三河
+    assert names("?region=130100") == []  # 石家庄
+    assert names("?region=nowhere") == []
