@@ -29,6 +29,7 @@ from collections.abc import Callable
 from enum import Enum
 
 from django.core.cache import caches
+from redis.exceptions import RedisError
 
 from core.cache import UNREACHABLE, ResilientRedisCache
 
@@ -89,6 +90,11 @@ def stock_gate_take(*, name: str, load_stock: Callable[[], int | None]) -> Admis
         backend._down_until = time.monotonic() + backend.RETRY_AFTER
         logger.warning("stock gate unavailable, the database decides", extra={"error": repr(exc)})
         return Admission.NO_GATE
+    except RedisError as exc:  # a refused command (misconfigured Redis): never a 500
+        logger.error(
+            "stock gate refused by Redis, the database decides", extra={"error": repr(exc)}
+        )
+        return Admission.NO_GATE
     if taken == 1:
         return Admission.TAKEN
     if taken == 0:
@@ -114,7 +120,7 @@ def _write(name: str, operation: str) -> None:
             )
         else:
             client.set(key, 0, ex=GATE_SECONDS, xx=True)
-    except UNREACHABLE as exc:
+    except (*UNREACHABLE, RedisError) as exc:
         logger.warning("stock gate unavailable: %s skipped", operation, extra={"error": repr(exc)})
 
 

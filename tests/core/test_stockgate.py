@@ -98,3 +98,19 @@ def test_unreachable_redis_lets_the_database_decide(monkeypatch):
     assert stock_gate_take(name="t7", load_stock=_Stock(3)) is Admission.NO_GATE
     assert len(logged) == 1  # then the cache's pause answers without trying
     stock_gate_give_back(name="t7")
+
+
+@pytest.mark.redis
+def test_a_command_redis_refuses_lets_the_database_decide(monkeypatch):
+    from redis.exceptions import ResponseError
+
+    backend = caches["default"]
+    client = backend._cache.get_client(write=True)
+
+    def refuse(*args, **kwargs):
+        raise ResponseError("NOSCRIPT or a misconfigured server")
+
+    monkeypatch.setattr(client, "eval", refuse)
+    monkeypatch.setattr(stockgate.logger, "error", lambda *a, **k: None)
+    assert stock_gate_take(name="t8", load_stock=_Stock(3)) is Admission.NO_GATE
+    stock_gate_give_back(name="t8")  # logged, not raised
