@@ -59,12 +59,15 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.idp.oidc",
+    # Sign-in *with* the national 职工之家 identity (OIDC relying party): accounts.national.
+    "allauth.socialaccount",
     "axes",
     "csp",
     # Project apps
     "core.apps.CoreConfig",
     "portal.apps.PortalSiteConfig",
     "accounts.apps.AccountsConfig",
+    "accounts.national.apps.NationalIdentityConfig",
     "regions.apps.RegionsConfig",
     "publishing.apps.PublishingConfig",
     "learning.apps.LearningConfig",

@@ -127,3 +127,50 @@ FEATURE_BEAT_SCHEDULE["insights-compute-yesterday"] = {
     "schedule": crontab(hour=1, minute=10),  # yesterday's facts, before the nightly re-match
 }
 # <<< insights block <<<
+
+# >>> national identity block (sign in with the national 职工之家 account, OIDC) >>>
+#: The national platform's OpenID Connect issuer (discovery at
+#: <issuer>/.well-known/openid-configuration) and this portal's client there. Unset: no
+#: national sign-in button, and its URLs answer 404.
+NATIONAL_IDP_ISSUER = env.str("NATIONAL_IDP_ISSUER", default="").strip().rstrip("/")
+NATIONAL_IDP_CLIENT_ID = env.str("NATIONAL_IDP_CLIENT_ID", default="")
+NATIONAL_IDP_CLIENT_SECRET = env.str("NATIONAL_IDP_CLIENT_SECRET", default="")
+#: Claims that carry the resident ID number and whether the platform verified it (real-name
+#: check); an ID number links to an existing member only when verified.
+NATIONAL_IDP_ID_NUMBER_CLAIM = env.str("NATIONAL_IDP_ID_NUMBER_CLAIM", default="id_number")
+NATIONAL_IDP_ID_VERIFIED_CLAIM = env.str(
+    "NATIONAL_IDP_ID_VERIFIED_CLAIM", default="id_number_verified"
+)
+#: How long a sign-in waits for the member to confirm the phone number or agree to the
+#: privacy policy before it has to start again (seconds).
+NATIONAL_IDP_PENDING_SECONDS = 10 * 60
+SOCIALACCOUNT_ADAPTER = "accounts.national.adapter.NationalSocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS: dict = {}
+if NATIONAL_IDP_ISSUER and NATIONAL_IDP_CLIENT_ID:
+    SOCIALACCOUNT_PROVIDERS["acftu"] = {
+        "APPS": [
+            {
+                "provider_id": "acftu",
+                "name": "全国总工会职工之家",
+                "client_id": NATIONAL_IDP_CLIENT_ID,
+                "secret": NATIONAL_IDP_CLIENT_SECRET,
+                "settings": {
+                    "server_url": NATIONAL_IDP_ISSUER,
+                    "oauth_pkce_enabled": True,
+                    "scope": ["openid", "profile", "phone"],
+                },
+            }
+        ]
+    }
+# Accounts are never found by an e-mail address the platform sends, and never signed up by
+# allauth's own form: accounts.national.adapter links or asks, nothing else.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_EMAIL_REQUIRED = False
+SOCIALACCOUNT_QUERY_EMAIL = False
+#: A national IdP that does not answer within this many seconds counts as down.
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env.int("NATIONAL_IDP_TIMEOUT_SECONDS", default=5)
+# <<< national identity block <<<

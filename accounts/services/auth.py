@@ -213,7 +213,7 @@ def user_sign_in_or_up_by_code(
     with transaction.atomic():
         record, error = _sms_code_check(phone=phone, purpose=purpose, code=code)
         if record is not None:
-            user, created = _user_for_verified_phone(
+            user, created = user_for_verified_phone(
                 phone=phone, privacy_consent=privacy_consent, ip_address=ip_address
             )
             record.consumed_at = timezone.now()
@@ -236,9 +236,14 @@ def user_phone_mark_verified(*, user: User) -> User:
     return user
 
 
-def _user_for_verified_phone(
+@transaction.atomic
+def user_for_verified_phone(
     *, phone: str, privacy_consent: bool, ip_address: str | None
 ) -> tuple[User, bool]:
+    """The account of a number whose owner was just proven (SMS code here, the national
+    platform's verification in ``accounts.national``), created with consent if there is
+    none; ``(user, created)``. Raises ``ValidationError`` (Chinese) for a closed or
+    disabled account, or a new number without ``privacy_consent``."""
     user = User.objects.select_for_update().filter(phone=phone).first()
     if user is not None:
         if user.is_closed:

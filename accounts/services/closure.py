@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from allauth.socialaccount.models import SocialAccount
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -43,8 +44,8 @@ def account_close(*, user: User, request: HttpRequest | None = None) -> User:
     Side effects: ends the active membership (reason "account closed") and voids every
     wallet credential; withdraws open applications and transfers; replaces phone, name,
     email, real name and ID number with anonymous values (birth date kept to its year for
-    age statistics); deletes linked external accounts, SMS codes, MFA authenticators and
-    sessions; withdraws consents; writes an audit entry. Irreversible.
+    age statistics); deletes linked external accounts and sign-in links, SMS codes, MFA
+    authenticators and sessions; withdraws consents; writes an audit entry. Irreversible.
     """
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_closed:
@@ -63,6 +64,8 @@ def account_close(*, user: User, request: HttpRequest | None = None) -> User:
         status=TransferRequest.Status.WITHDRAWN
     )
 
+    # A national (or any other) sign-in link would let the closed account be signed into.
+    SocialAccount.objects.filter(user=user).delete()
     identity = DigitalIdentity.objects.filter(user=user).first()
     if identity is not None:
         ExternalAccount.objects.filter(identity=identity).delete()

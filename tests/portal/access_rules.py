@@ -49,7 +49,8 @@ def _walk(patterns, prefix: str = "", namespace: str | None = None):
 
 
 def all_patterns() -> list[tuple[str, str | None, URLPattern]]:
-    return list(_walk(get_resolver().url_patterns))
+    # allauth's unnamed legacy redirects (auth/social/…) only point at its named pages.
+    return [p for p in _walk(get_resolver().url_patterns) if not p[0].startswith(FLOW_ROUTES)]
 
 
 # --- Rules -----------------------------------------------------------------------------------
@@ -290,8 +291,11 @@ RULES: dict[str, Rule] = {
     "exchange-members-push": R("staff"),
     "exchange-changes": R("staff"),
 }
-# allauth's own pages (sign-in, sign-up, password, phone, 2FA): protocol flows.
-FLOW_PREFIXES = ("account_", "mfa_")
+# allauth's own pages (sign-in, sign-up, password, phone, 2FA, third-party sign-in) and the
+# national sign-in (accounts.national, tested per role in tests/accounts/national): flows.
+FLOW_PREFIXES = ("account_", "mfa_", "socialaccount_", "acftu_")
+#: allauth's legacy redirects to its third-party pages, which have no name.
+FLOW_ROUTES = ("auth/social/",)
 
 
 def rule_for(name: str | None, route: str) -> Rule | None:
