@@ -142,4 +142,4 @@ def national_unlink(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("已解除与全国总工会职工之家账号的关联，手机号码登录不受影响。"))
     else:
         messages.info(request, _("您的账号没有关联全国总工会职工之家账号。"))
-    return redirect("accounts:me")
+    return redirect("accounts:identity")

@@ -53,6 +53,17 @@ CHROMIUM_ARGS = [
 AXE_VERSION = "4.14.1"
 NODE_DIR = HERE / ".node"
 AXE_JS = NODE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+#: panva's oidc-provider (OpenID Certified) plays the national 职工之家 identity provider.
+OIDC_PROVIDER_VERSION = "9.13.3"
+OIDC_PROVIDER_JS = NODE_DIR / "node_modules" / "oidc-provider" / "lib" / "index.js"
+NATIONAL_CLIENT_ID = "hebei-portal-e2e"
+#: Accounts of the stand-in national platform, by the login typed at its sign-in form.
+NATIONAL_ACCOUNTS = {
+    # 王伟 of the demo, whose number the national platform verified.
+    "wangwei": {"name": "王伟", "phone_number": "+8613800000001", "phone_number_verified": True},
+    # A courier whose national account has a number the platform never verified.
+    "courier": {"name": "赵磊", "phone_number": "+8613900000077", "phone_number_verified": False},
+}
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 DEMO_PASSWORD = "Hebei-12351-demo"
 PHONE = {"width": 375, "height": 812}
@@ -108,18 +119,40 @@ def _requirements_problem() -> str | None:
     return None
 
 
+def _npm_install(package: str, version: str) -> None:
+    npm = shutil.which("npm")
+    if npm is None:
+        _skip_or_fail(f"need npm to install {package} (apt-get install -y npm)")
+    args = ["install", "--no-audit", "--no-fund", "--silent", "--prefix", str(NODE_DIR)]
+    subprocess.run([npm, *args, f"{package}@{version}"], check=True, timeout=300)  # noqa: S603
+
+
+def _national_op(run_dir: Path, portal_port: int, secret: str) -> tuple[subprocess.Popen, str]:
+    """Start the stand-in national IdP (tests/e2e/national_op.mjs) on a free port."""
+    if not OIDC_PROVIDER_JS.exists():
+        _npm_install("oidc-provider", OIDC_PROVIDER_VERSION)
+    node = shutil.which("node")
+    if node is None:
+        _skip_or_fail("need Node.js for the national identity provider (apt-get install -y nodejs)")
+    issuer = f"http://127.0.0.1:{_free_port()}"
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "OIDC_PROVIDER_ENTRY": str(OIDC_PROVIDER_JS),
+        "OP_ISSUER": issuer,
+        "OP_CLIENT_ID": NATIONAL_CLIENT_ID,
+        "OP_CLIENT_SECRET": secret,
+        "OP_REDIRECT_URI": f"http://127.0.0.1:{portal_port}/auth/national/login/callback/",
+        "OP_ACCOUNTS": json.dumps(NATIONAL_ACCOUNTS),
+    }
+    proc = _start("national_op", [node, str(HERE / "national_op.mjs")], env, run_dir)
+    _wait_log(r"national op ready", proc=proc, log=run_dir / "national_op.log")
+    return proc, issuer
+
+
 def _axe_script() -> Path:
     """axe-core from the npm registry, pinned, installed once into tests/e2e/.node."""
     if not AXE_JS.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            _skip_or_fail("need npm to install axe-core (apt-get install -y npm)")
-        args = ["install", "--no-audit", "--no-fund", "--silent", "--prefix", str(NODE_DIR)]
-        subprocess.run(  # noqa: S603
-            [npm, *args, f"axe-core@{AXE_VERSION}"],
-            check=True,
-            timeout=300,
-        )
+        _npm_install("axe-core", AXE_VERSION)
     return AXE_JS
 
 
@@ -175,6 +208,7 @@ class LivePortal:
     run_dir: Path
     totp_secrets: dict[str, str] = field(default_factory=dict)
     worker: subprocess.Popen | None = None
+    national_issuer: str = ""
     _used_totp: set[tuple[str, int]] = field(default_factory=set)
 
     @contextlib.contextmanager
@@ -313,7 +347,15 @@ def live_portal(request: pytest.FixtureRequest) -> Iterator[LivePortal]:
         LOG_FORMAT="console",
         PYTHONUNBUFFERED="1",
     )
+    national_secret = base64.urlsafe_b64encode(os.urandom(24)).decode()
+    national_op, national_issuer = _national_op(run_dir, port, national_secret)
+    env.update(
+        NATIONAL_IDP_ISSUER=national_issuer,
+        NATIONAL_IDP_CLIENT_ID=NATIONAL_CLIENT_ID,
+        NATIONAL_IDP_CLIENT_SECRET=national_secret,
+    )
     portal = LivePortal(url=f"http://127.0.0.1:{port}", env=env, run_dir=run_dir)
+    portal.national_issuer = national_issuer
     server = worker = None
     setup_started = time.monotonic()
     _recreate_database(base_url, db_name)
@@ -347,8 +389,9 @@ def live_portal(request: pytest.FixtureRequest) -> Iterator[LivePortal]:
     finally:
         _stop(server)
         _stop(worker)
+        _stop(national_op)
         if request.session.testsfailed:
-            for name in ("server.log", "worker.log"):
+            for name in ("server.log", "worker.log", "national_op.log"):
                 path = run_dir / name
                 if path.exists():
                     sys.stderr.write(f"\n--- {name} (last lines) ---\n")
