@@ -17,7 +17,9 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from core import unfold_patches
+        # The page caches connect their invalidation signals on import: in every process
+        # (web, Celery, commands), not only where their views are loaded.
+        from core import memberpage, pagecache, unfold_patches  # noqa: F401
         from core.security import record_sign_in
         from core.sms import checks  # noqa: F401 - registers the SMS provider check
 

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from core.memberpage import member_pages_forget
 from core.models import Notification
 from core.outbox import outbox_enqueue
 from core.sms import SmsSendError, sms_send
@@ -40,6 +41,7 @@ def _unread_forget(user_id: int) -> None:
     key = _unread_key(user_id)
     cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key))
+    member_pages_forget(user_id)  # the 我的 badge on every page kept for the member
 
 
 def notification_sms_params(notification: Notification) -> dict[str, str]:

@@ -47,6 +47,9 @@ PUBLIC_CONTENT_MODELS = (
     "learning.Course",
     "activities.Activity",
     "jobs.JobPost",
+    # shown on signed-in pages kept by core.memberpage (a course's lessons, 我的's union)
+    "learning.Lesson",
+    "accounts.UnionOrganization",
 )
 
 
@@ -142,15 +145,33 @@ def pagecache_vary_on(name: str, part: Callable[[HttpRequest], str]) -> None:
     _VARY_ON[name] = part
 
 
+def pagecache_vary_parts(request: HttpRequest) -> list[str]:
+    """What a cached page is keyed on besides its owner: path, query, language, and the
+    registered parts (region, 大字版)."""
+    return [
+        request.path,
+        request.META.get("QUERY_STRING", ""),
+        get_language() or "",
+        *(part(request) for _, part in sorted(_VARY_ON.items())),
+    ]
+
+
+def page_tokens_strip(html: str) -> str:
+    """The rendered page with its CSRF token replaced by the placeholder (kept in the cache)."""
+    for pattern in _TOKEN_PATTERNS:
+        match = pattern.search(html)
+        if match:
+            html = html.replace(match.group(1), _PLACEHOLDER)
+    return html
+
+
+def page_tokens_fill(html: str, request: HttpRequest) -> str:
+    """A cached page with this visitor's own CSRF token in place of the placeholder."""
+    return html.replace(_PLACEHOLDER, get_token(request)) if _PLACEHOLDER in html else html
+
+
 def _key(request: HttpRequest) -> str:
-    raw = "|".join(
-        [
-            request.path,
-            request.META.get("QUERY_STRING", ""),
-            get_language() or "",
-            *(part(request) for _, part in sorted(_VARY_ON.items())),
-        ]
-    )
+    raw = "|".join(pagecache_vary_parts(request))
     digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
     return f"pagecache:{pagecache_version()}:{digest}"
 
@@ -168,9 +189,7 @@ def anonymous_page_cache(view: Callable[..., HttpResponse]) -> Callable[..., Htt
                 _local_set(key, hit, PAGE_CACHE_SECONDS / 2)
         if hit is not None:
             content, content_type = hit
-            response = HttpResponse(
-                content.replace(_PLACEHOLDER, get_token(request)), content_type=content_type
-            )
+            response = HttpResponse(page_tokens_fill(content, request), content_type=content_type)
             response["X-Page-Cache"] = "hit"
             return response
         response = view(request, *args, **kwargs)
@@ -182,11 +201,7 @@ def anonymous_page_cache(view: Callable[..., HttpResponse]) -> Callable[..., Htt
         ):
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
-            html = response.content.decode(response.charset)
-            for pattern in _TOKEN_PATTERNS:
-                match = pattern.search(html)
-                if match:
-                    html = html.replace(match.group(1), _PLACEHOLDER)
+            html = page_tokens_strip(response.content.decode(response.charset))
             cache.set(key, (html, response["Content-Type"]), PAGE_CACHE_SECONDS)
             _local_set(key, (html, response["Content-Type"]), PAGE_CACHE_SECONDS / 2)
             response["X-Page-Cache"] = "miss"

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.db_router import replica_reads
+from core.memberpage import member_page_cache
 from core.pagecache import anonymous_page_cache
 from learning import selectors
 from learning.forms import (
@@ -77,6 +78,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@member_page_cache
 def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
     course = selectors.course_get_published(id=pk)
     enrollment = selectors.enrollment_for(user=request.user, course=course)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.db_router import replica_reads
+from core.memberpage import member_page_cache
 from core.pagecache import anonymous_page_cache
 from publishing.forms import ArticleSearchForm, LocateForm, RegionChoiceForm
 from publishing.selectors.articles import (
@@ -44,6 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @anonymous_page_cache
+@member_page_cache
 @replica_reads
 def region_detail(request: HttpRequest, slugs: str) -> HttpResponse:
     node = region_node_get_by_slugs(slugs=slugs.split("/"))

@@ -27,6 +27,7 @@ from accounts.models import (
 from accounts.services.membership import membership_end
 from accounts.services.wallet import credential_revoke
 from core.audit import audit_record
+from core.memberpage import member_pages_forget
 
 CLOSED_NAME = "已注销用户"
 
@@ -85,6 +86,7 @@ def account_close(*, user: User, request: HttpRequest | None = None) -> User:
         )
 
     ConsentRecord.objects.filter(user=user, withdrawn_at__isnull=True).update(withdrawn_at=now)
+    member_pages_forget(user.pk)  # update() sends no signal: no page kept from before
     SmsCode.objects.filter(phone=original_phone).delete()
     if apps.is_installed("allauth.mfa"):
         from allauth.mfa.models import Authenticator

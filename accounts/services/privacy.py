@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import ConsentRecord, DigitalIdentity
+from core.memberpage import member_pages_forget
 
 
 def current_policy_version(kind: str) -> str:
@@ -63,6 +64,7 @@ def consent_withdraw(*, user: Any, kind: str) -> int:
     withdrawn = ConsentRecord.objects.filter(
         user=user, kind=kind, withdrawn_at__isnull=True
     ).update(withdrawn_at=timezone.now())
+    member_pages_forget(user.pk)  # an update() sends no signal
     if kind == ConsentRecord.Kind.PRIVACY_POLICY:
         user.privacy_consent_version = ""
         user.save(update_fields=["privacy_consent_version"])

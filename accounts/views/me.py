@@ -19,11 +19,13 @@ from accounts.selectors.me import me_summary
 from accounts.selectors.privacy import personal_data_export
 from accounts.services.closure import account_close
 from core.audit import audit_record
+from core.memberpage import member_page_cache
 from core.notifications import notification_list, notification_mark_read
 
 
 @login_required
 @require_GET
+@member_page_cache
 def me_home(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/me_home.html", {"summary": me_summary(user=request.user)})
 

@@ -1,0 +1,174 @@
+"""Whole-page cache of a signed-in member's own pages (issue 19): 我的, a region page, a course.
+
+Each member has a *generation* in the cache: any write to what their pages show (their user
+row, identity, union membership, wallet, consents, enrolments and lesson progress, a notice)
+sets a new one, so every page kept for them is dropped at once. A page is kept under the
+member's id and its key (path, query, language, region, 大字版 and the public pages' version
+of ``core.pagecache``: an edited course or region drops it too) together with the generation
+it was rendered under, and served only while that generation is still the member's. One
+round trip reads both (``get_many``), so a change made by any process shows on the next
+request, never after a delay.
+
+- Another user never sees it: the key carries the member's id and a hit must be theirs.
+- The CSRF token is not kept: a placeholder takes its place and each response gets the
+  session's own token (valid after a sign-in rotated the secret); a CSP nonce the page used
+  likewise gets this response's nonce, which the CSP header then names.
+- Responses stay personal: ``Cache-Control: private, no-store`` (and ``Vary: Cookie``).
+- A page with messages, an htmx request, a POST or an error response is never kept or served.
+- A write changes the generation before its transaction commits and again after, so a page
+  rendered meanwhile from the old rows is never served. A bulk ``update()`` sends no signal:
+  the services that use one call ``member_pages_forget`` themselves; anything else is bounded
+  by ``MEMBER_PAGE_SECONDS``, as is what merely changes with time.
+
+    @login_required
+    @member_page_cache
+    def me_home(request): ...
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import time
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
+
+from core.pagecache import (
+    page_tokens_fill,
+    page_tokens_strip,
+    pagecache_vary_parts,
+    pagecache_version,
+)
+
+MEMBER_PAGE_SECONDS = 120
+#: A generation outlives every page kept under it; when it is gone a new one starts.
+GENERATION_SECONDS = 24 * 3600
+_NONCE_PLACEHOLDER = "__PORTAL_CSP_NONCE__"
+
+#: Model → how to find the member its rows belong to (a field path from the row).
+MEMBER_CONTENT_MODELS = {
+    "accounts.User": "pk",
+    "accounts.DigitalIdentity": "user_id",
+    "accounts.Membership": "user_id",
+    "accounts.Credential": "user_id",
+    "accounts.ConsentRecord": "user_id",
+    "learning.Enrollment": "user_id",
+    "learning.LessonProgress": "enrollment.user_id",
+}
+
+
+def _generation_key(user_id: int) -> str:
+    return f"memberpage:gen:{user_id}"
+
+
+def member_pages_forget(user_id: int | None) -> None:
+    """Drop every page kept for member ``user_id``: now, and again once the caller's
+    transaction commits (a page rendered in between saw the old rows)."""
+    if user_id is None:
+        return
+    key = _generation_key(user_id)
+
+    def renew() -> None:
+        cache.set(key, time.time_ns(), GENERATION_SECONDS)
+
+    renew()
+    transaction.on_commit(renew)
+
+
+def _owner(instance, path: str) -> int | None:
+    value = instance
+    for part in path.split("."):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value
+
+
+def _forget_owner(sender, instance, **kwargs) -> None:
+    path = MEMBER_CONTENT_MODELS.get(sender._meta.label)
+    if path is not None:
+        member_pages_forget(_owner(instance, path))
+
+
+for _model in MEMBER_CONTENT_MODELS:
+    post_save.connect(_forget_owner, sender=_model, dispatch_uid=f"memberpage:{_model}")
+    post_delete.connect(_forget_owner, sender=_model, dispatch_uid=f"memberpage-d:{_model}")
+
+
+def _cacheable(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return (
+        request.method in ("GET", "HEAD")
+        and user is not None
+        and user.is_authenticated
+        and not request.headers.get("HX-Request")
+        and "messages" not in request.COOKIES
+        and not request.session.get("_messages")
+    )
+
+
+def _queued_messages(request: HttpRequest) -> bool:
+    """Whether the view added messages (shown on the next page, never to be kept)."""
+    storage = getattr(request, "_messages", None)
+    return bool(getattr(storage, "_queued_messages", None))
+
+
+def _page_key(request: HttpRequest) -> str:
+    user_id = request.user.pk
+    raw = "|".join([str(user_id), str(pagecache_version()), *pagecache_vary_parts(request)])
+    return f"memberpage:{user_id}:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
+
+
+def _personal(response: HttpResponse) -> HttpResponse:
+    add_never_cache_headers(response)  # includes "private" and "no-store"
+    return response
+
+
+def member_page_cache(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve a signed-in member's page from their cache while nothing it shows changed."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not _cacheable(request):
+            return view(request, *args, **kwargs)
+        generation_key, key = _generation_key(request.user.pk), _page_key(request)
+        found = cache.get_many([generation_key, key])
+        generation = found.get(generation_key)
+        if generation is None:
+            # None yet (or evicted): start one; nothing kept under an older one matches it.
+            cache.add(generation_key, time.time_ns(), GENERATION_SECONDS)
+            generation = cache.get(generation_key)
+        kept = found.get(key)
+        if generation is not None and kept is not None and kept[0] == generation:
+            _generation, html, content_type = kept
+            html = page_tokens_fill(html, request)
+            if _NONCE_PLACEHOLDER in html:
+                html = html.replace(_NONCE_PLACEHOLDER, str(request.csp_nonce))
+            response = HttpResponse(html, content_type=content_type)
+            response["X-Page-Cache"] = "hit"
+            return _personal(response)
+        response = view(request, *args, **kwargs)
+        if (
+            generation is not None
+            and response.status_code == 200
+            and not getattr(response, "streaming", False)
+            and not response.cookies
+            and "text/html" in response.get("Content-Type", "")
+            and not _queued_messages(request)
+        ):
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            html = page_tokens_strip(response.content.decode(response.charset))
+            nonce = getattr(request, "_csp_nonce", None)
+            if nonce:
+                html = html.replace(nonce, _NONCE_PLACEHOLDER)
+            cache.set(key, (generation, html, response["Content-Type"]), MEMBER_PAGE_SECONDS)
+            response["X-Page-Cache"] = "miss"
+        return _personal(response)
+
+    return wrapped
