@@ -27,6 +27,11 @@ def normalize_mobile(value: str) -> str:
     return value
 
 
+def mask_mobile(phone: str) -> str:
+    """``138****8000``: how a number is shown on screen (an 11-digit number; else as is)."""
+    return f"{phone[:3]}****{phone[-4:]}" if len(phone) == 11 else phone
+
+
 def validate_mobile(value: str) -> None:
     if not MOBILE_RE.match(value or ""):
         raise ValidationError(

@@ -6,7 +6,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.validators import normalize_mobile, validate_mobile
+from accounts.validators import mask_mobile, normalize_mobile, validate_mobile
 
 
 class UserManager(BaseUserManager["User"]):
@@ -102,7 +102,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def masked_phone(self) -> str:
-        return f"{self.phone[:3]}****{self.phone[-4:]}" if len(self.phone) == 11 else self.phone
+        return mask_mobile(self.phone)
 
     def clean(self) -> None:
         super().clean()

@@ -27,7 +27,26 @@ from accounts.national.selectors import (
     national_claims,
     national_user_match,
 )
-from accounts.national.services import national_account_link, national_pending_stash
+from accounts.national.services import (
+    LINKED_ELSEWHERE_MESSAGE,
+    LINKED_MESSAGE,
+    national_account_link,
+    national_pending_stash,
+)
+
+
+def national_link_with_message(
+    *, request: HttpRequest, user: Any, sociallogin: SocialLogin, method: str
+) -> bool:
+    """Link through ``national_account_link`` and tell the member how it went."""
+    try:
+        national_account_link(user=user, sociallogin=sociallogin, method=method)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return False
+    messages.success(request, LINKED_MESSAGE)
+    return True
+
 
 logger = logging.getLogger(__name__)
 
@@ -69,16 +88,11 @@ class NationalSocialAccountAdapter(DefaultSocialAccountAdapter):
             messages.info(request, _("您已关联该全国总工会职工之家账号。"))
             return redirect(next_url)
         if sociallogin.is_existing:
-            messages.error(
-                request, _("该全国总工会职工之家账号已关联到本站另一个账号。如有疑问请拨打12351。")
-            )
+            messages.error(request, LINKED_ELSEWHERE_MESSAGE)
             return redirect(next_url)
-        try:
-            national_account_link(user=request.user, sociallogin=sociallogin, method="connect")
-        except ValidationError as exc:
-            messages.error(request, exc.messages[0])
-        else:
-            messages.success(request, _("已关联全国总工会职工之家账号，下次可直接用它登录。"))
+        national_link_with_message(
+            request=request, user=request.user, sociallogin=sociallogin, method="connect"
+        )
         return redirect(next_url)
 
     def on_authentication_error(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from allauth.socialaccount.models import SocialAccount, SocialLogin
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialLogin
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from accounts import crypto
 from accounts.models import DigitalIdentity, User
 from accounts.national.client import PROVIDER_ID
+from accounts.selectors.users import user_get_by_phone
 from accounts.services.identity import id_number_normalize
 from accounts.validators import normalize_mobile, validate_mobile
 
@@ -70,7 +71,7 @@ def national_user_match(*, claims: dict[str, Any]) -> tuple[User | None, str]:
     """
     phone = claims_verified_phone(claims)
     if phone:
-        user = User.objects.filter(phone=phone).first()
+        user = user_get_by_phone(phone=phone)
         if user is not None:
             return user, "verified_phone"
     id_hash = claims_verified_id_hash(claims)
@@ -97,5 +98,6 @@ def national_pending_load(*, request: HttpRequest) -> tuple[SocialLogin, str] | 
         return None
     try:
         return SocialLogin.deserialize(pending["login"]), str(pending.get("reason", ""))
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, SocialApp.DoesNotExist):
+        # Broken, or the national platform was unconfigured meanwhile: start again.
         return None

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.national.client import PROVIDER_ID
@@ -22,12 +23,15 @@ from accounts.services.auth import user_for_verified_phone, user_phone_mark_veri
 from accounts.services.users import user_update_profile
 from core.audit import audit_record
 
+#: Shown whenever a national account is linked (sign-in, 我的, after an SMS code).
+LINKED_MESSAGE = gettext_lazy("已关联全国总工会职工之家账号，下次可直接用它登录。")
+LINKED_ELSEWHERE_MESSAGE = gettext_lazy(
+    "该全国总工会职工之家账号已关联到本站另一个账号。如有疑问请拨打12351。"
+)
+
 
 def _linked_elsewhere() -> ValidationError:
-    return ValidationError(
-        _("该全国总工会职工之家账号已关联到本站另一个账号。如有疑问请拨打12351。"),
-        code="linked_elsewhere",
-    )
+    return ValidationError(LINKED_ELSEWHERE_MESSAGE, code="linked_elsewhere")
 
 
 @transaction.atomic

@@ -21,19 +21,21 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.national.adapter import national_link_with_message
 from accounts.national.client import NationalIdpUnavailable, NationalOAuth2Adapter
 from accounts.national.forms import NationalSignUpForm
 from accounts.national.selectors import (
+    claims_verified_phone,
     national_claims,
     national_idp_configured,
     national_pending_load,
 )
 from accounts.national.services import (
-    national_account_link,
     national_account_sign_up,
     national_account_unlink,
     national_pending_clear,
 )
+from accounts.validators import mask_mobile
 from core.audit import client_ip
 
 logger = logging.getLogger(__name__)
@@ -85,6 +87,7 @@ def national_callback(request: HttpRequest) -> HttpResponse:
 def national_continue(request: HttpRequest) -> HttpResponse:
     """What the platform's claims could not prove, asked here and nothing more: consent for
     a new account on a verified number; otherwise a phone number confirmed by SMS code."""
+    _require_configured()
     pending = national_pending_load(request=request)
     if pending is None:
         messages.info(request, _("全国账号登录已超时，请重新登录。"))
@@ -107,12 +110,9 @@ def national_continue(request: HttpRequest) -> HttpResponse:
             sociallogin.user = None
             return complete_social_login(request, sociallogin)
     elif request.method == "POST" and reason != "new_account" and request.user.is_authenticated:
-        try:
-            national_account_link(user=request.user, sociallogin=sociallogin, method="sms_code")
-        except ValidationError as exc:
-            messages.error(request, exc.messages[0])
-        else:
-            messages.success(request, _("已关联全国总工会职工之家账号，下次可直接用它登录。"))
+        national_link_with_message(
+            request=request, user=request.user, sociallogin=sociallogin, method="sms_code"
+        )
         national_pending_clear(request=request)
         return redirect("accounts:me")
     code_login = reverse("accounts:login_code") + "?" + urlencode({"next": request.path})
@@ -123,16 +123,11 @@ def national_continue(request: HttpRequest) -> HttpResponse:
             "reason": reason,
             "form": form,
             "name": claims.get("name") or "",
-            "masked_phone": _masked(claims.get("phone_number")),
+            "masked_phone": mask_mobile(claims_verified_phone(claims) or ""),
             "code_login_url": code_login,
             "privacy_policy_url": reverse("accounts:privacy_policy"),
         },
     )
-
-
-def _masked(phone: object) -> str:
-    digits = "".join(ch for ch in str(phone or "") if ch.isdigit())[-11:]
-    return f"{digits[:3]}****{digits[-4:]}" if len(digits) == 11 else ""
 
 
 @require_POST

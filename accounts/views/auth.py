@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.adapters import to_e164
 from accounts.auth_forms import SmsCodeConfirmForm, SmsCodeRequestForm
 from accounts.services.auth import sms_code_send, user_sign_in_or_up_by_code
+from accounts.validators import mask_mobile
 from core.audit import client_ip
 from core.security import too_many_requests
 
@@ -39,10 +40,6 @@ def _safe_next(request: HttpRequest, value: str | None) -> str | None:
     ):
         return value
     return None
-
-
-def _masked(phone: str) -> str:
-    return f"{phone[:3]}****{phone[-4:]}"
 
 
 @never_cache
@@ -63,7 +60,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
             else:
                 request.session[SESSION_PHONE] = phone
                 messages.success(
-                    request, _("验证码已发送至 %(phone)s。") % {"phone": _masked(phone)}
+                    request, _("验证码已发送至 %(phone)s。") % {"phone": mask_mobile(phone)}
                 )
                 return redirect("accounts:login_code_confirm")
     else:
@@ -117,7 +114,7 @@ def login_code_confirm(request: HttpRequest) -> HttpResponse:
         "accounts/auth_code_confirm.html",
         {
             "form": form,
-            "masked_phone": _masked(phone),
+            "masked_phone": mask_mobile(phone),
             "phone": phone,
             "privacy_policy_url": reverse("accounts:privacy_policy"),
         },
