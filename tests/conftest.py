@@ -26,7 +26,23 @@ def _service_problem(marker: str) -> str | None:
     return None
 
 
+def _group_lost(item: pytest.Item) -> bool:
+    """Whether ``--dist loadgroup`` failed to group this test: xdist marks a grouped test by a
+    node id suffix ("…@e2e"); pytest 9.2 made that silently ineffective
+    (pytest-dev/pytest-xdist#1386), and so does a marker added after xdist looked. The browser
+    journeys then spread over both workers and each starts a live server of its own."""
+    if not getattr(item.config.option, "loadgroup", False):  # set on xdist's workers only
+        return False
+    grouped = item.get_closest_marker("xdist_group") is not None
+    return grouped and "@" not in item.nodeid.rpartition("]")[2]
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
+    if _group_lost(item):
+        pytest.fail(
+            "pytest-xdist did not group this xdist_group test (no @group suffix on its node id)",
+            pytrace=False,
+        )
     for marker in ("postgres", "redis"):
         if item.get_closest_marker(marker) is None:
             continue

@@ -86,6 +86,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "e2e: a browser journey against a live server")
 
 
+# tryfirst: xdist's own hook turns the group marker into the node id's "@e2e" suffix and must
+# see the marker already there (tests/conftest.py fails the run when it did not).
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if HERE in Path(str(item.fspath)).parents:
