@@ -104,9 +104,10 @@ def _keys(private: str, public: str, subject: str, dev: bool, secret: str) -> Va
         seed = hmac.new(secret.encode(), b"core.push:vapid", hashlib.sha256).digest()
         order = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
         key = ec.derive_private_key(int.from_bytes(seed, "big") % (order - 1) + 1, ec.SECP256R1())
-        subject = subject or DEV_SUBJECT
     else:
         return None
+    if dev:
+        subject = subject or DEV_SUBJECT
     if not subject:
         return None  # push services refuse an unsigned sender: off until the operator names one
     derived = _b64url(
