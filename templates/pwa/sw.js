@@ -55,7 +55,11 @@ function keepable(response) {
 }
 
 function offlinePage() {
-  return caches.match(OFFLINE_URL).then((cached) => cached || Response.error());
+  // ignoreVary: the page was stored with the Cookie and language of the visit that installed
+  // the worker; it is the same page for anyone.
+  return caches
+    .match(OFFLINE_URL, { ignoreVary: true, ignoreSearch: true })
+    .then((cached) => cached || Response.error());
 }
 
 function fromCacheFirst(request) {
