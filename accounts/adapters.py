@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.validators import normalize_mobile, validate_mobile
+from core.push import push_subscriptions_end_session
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +117,13 @@ class AccountAdapter(DefaultAccountAdapter):
             clear_login(request)
             return self.respond_user_inactive(request, user)
         return super().pre_login(request, user, **kwargs)
+
+    def logout(self, request: HttpRequest) -> None:
+        # Signing out on a phone ends the push this session turned on there: the next person
+        # to use a shared phone must not see this member's notices (the session key is gone
+        # once Django's logout has run).
+        push_subscriptions_end_session(user=request.user, session_key=request.session.session_key)
+        super().logout(request)
 
     def set_phone(self, user: User, phone: str, verified: bool) -> None:
         user.phone = normalize_mobile(phone)

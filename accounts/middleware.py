@@ -165,6 +165,11 @@ CONSENT_EXEMPT_URLS = (
     "account_logout",
     "healthz",
     "large_text_toggle",
+    # the installable app's files, and turning push off (never behind a consent)
+    "pwa_manifest",
+    "pwa_service_worker",
+    "pwa_offline",
+    "accounts:push_unsubscribe",
 )
 #: Path prefixes outside the gate: files, and Django's language switch should it be added.
 CONSENT_EXEMPT_PREFIXES = ("/i18n/",)

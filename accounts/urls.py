@@ -3,7 +3,7 @@ from django.urls import path
 from accounts.views import auth as auth_views
 from accounts.views import consent as consent_views
 from accounts.views import identity as identity_views
-from accounts.views import me
+from accounts.views import me, push
 from accounts.views import membership as membership_views
 
 app_name = "accounts"
@@ -49,4 +49,7 @@ urlpatterns = [
     path("me/consent/", consent_views.consent_required, name="consent"),
     path("me/notices/", me.me_notices, name="notices"),
     path("me/notices/read/", me.me_notices_read, name="notices_read"),
+    # the "开启手机推送" control (static/js/pwa.js posts the browser's subscription)
+    path("me/notices/push/", push.push_subscribe, name="push_subscribe"),
+    path("me/notices/push/delete/", push.push_unsubscribe, name="push_unsubscribe"),
 ]

@@ -173,3 +173,62 @@ class SmsDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.phone_masked} {self.template} {self.status}"
+
+
+class PushSubscription(models.Model):
+    """One browser's web push subscription of a member (the "开启手机推送" opt-in).
+
+    Written only through ``core.push``: saved when the member turns push on, deleted when
+    they turn it off, sign out of the session they turned it on in, close their account, or
+    the push service says it is gone (404/410).
+    ``p256dh`` and ``auth`` are the browser's keys the payload is encrypted to.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="push_subscriptions",
+    )
+    endpoint = models.CharField(_("推送地址"), max_length=1000, unique=True)
+    p256dh = models.CharField(_("浏览器公钥"), max_length=200)
+    auth = models.CharField(_("认证密钥"), max_length=100)
+    user_agent = models.CharField(_("浏览器"), max_length=300, blank=True)
+    #: SHA-256 of the session key it was turned on in: signing out of that session ends it,
+    #: so a shared phone stops showing the last member's notices.
+    session_hash = models.CharField(_("登录会话摘要"), max_length=64, blank=True, default="")
+    created_at = models.DateTimeField(_("开启时间"), default=timezone.now)
+    last_success_at = models.DateTimeField(_("最近推送成功"), null=True, blank=True)
+    failure_count = models.PositiveSmallIntegerField(_("连续失败次数"), default=0)
+
+    class Meta:
+        verbose_name = _("手机推送订阅")
+        verbose_name_plural = _("手机推送订阅")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.endpoint[:60]}"
+
+
+class PushDelivery(models.Model):
+    """A notice pushed to one subscription: a retried task skips what was pushed already."""
+
+    notification = models.ForeignKey(
+        Notification, verbose_name=_("通知"), on_delete=models.CASCADE, related_name="+"
+    )
+    subscription = models.ForeignKey(
+        PushSubscription, verbose_name=_("订阅"), on_delete=models.CASCADE, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("推送时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("推送记录")
+        verbose_name_plural = _("推送记录")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notification", "subscription"], name="portal_pushdelivery_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notification_id} → {self.subscription_id}"

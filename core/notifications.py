@@ -1,4 +1,5 @@
-"""The one way to tell a user something: an in-site notice, and optionally a text message.
+"""The one way to tell a user something: an in-site notice, and optionally a text message and
+a push to the phones the member turned push on for (``core.push``).
 
 Hotline replies, application steps, interview invitations and waiting-list promotions all go
 through ``notify``; nobody writes ``Notification`` rows or calls ``sms_send`` for this
@@ -17,10 +18,13 @@ from django.utils import timezone
 from core.memberpage import member_pages_forget
 from core.models import Notification
 from core.outbox import outbox_enqueue
+from core.push import push_configured, push_user_has_subscriptions
 from core.sms import SmsSendError, sms_send
 
 #: The outbox task that texts a notice (by name: ``core.tasks`` imports this module).
 SMS_TASK = "core.tasks.notification_sms_deliver"
+#: The outbox task that pushes a notice to the member's subscribed browsers.
+PUSH_TASK = "core.tasks.notification_push_deliver"
 #: A notice's title and body go into the provider's template variables (阿里云 allows 35
 #: characters in one).
 SMS_TITLE_MAX = 35
@@ -99,10 +103,12 @@ def notify(
     body: str = "",
     url: str = "",
     sms: bool = False,
+    push: bool = False,
     dedupe_key: str | None = None,
 ) -> Notification:
     """Create an in-site notice for ``user``; with ``sms`` also text them once the caller's
-    transaction commits (never for a rolled-back action).
+    transaction commits (never for a rolled-back action); with ``push`` also push it to the
+    browsers the member turned push on in (only when push is configured and they did).
 
     The text goes through the transactional outbox to a Celery task
     (``core.tasks.notification_sms_deliver``), not from this request: a slow or failing
@@ -125,6 +131,10 @@ def notify(
     if sms:
         outbox_enqueue(
             SMS_TASK, args=[notification.pk], key=f"portal.notification_sms:{notification.pk}"
+        )
+    if push and push_configured() and push_user_has_subscriptions(user_id=notification.user_id):
+        outbox_enqueue(
+            PUSH_TASK, args=[notification.pk], key=f"portal.notification_push:{notification.pk}"
         )
     return notification
 

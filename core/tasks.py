@@ -1,5 +1,5 @@
 """Portal work: relaying outbox rows left pending while the broker was down, pruning the
-audit log, and texting notices (``core.notifications``)."""
+audit log, and texting and pushing notices (``core.notifications``, ``core.push``)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.db import OperationalError
 
 from core.notifications import notification_sms_send
 from core.outbox import outbox_purge, outbox_relay
+from core.push import PushSendError, push_send
 from core.sms import SmsSendError
 
 logger = logging.getLogger(__name__)
@@ -89,6 +90,53 @@ def notification_sms_deliver(self, notification_id: int) -> bool:
             factor=SMS_RETRY_BACKOFF,
             retries=self.request.retries,
             maximum=SMS_RETRY_BACKOFF_MAX,
+            full_jitter=True,
+        )
+        raise self.retry(exc=exc, countdown=countdown) from exc
+
+
+#: A busy or failing push service is retried 6 times over about half an hour: a notice
+#: arriving later than that is better read on the site.
+PUSH_MAX_RETRIES = 6
+PUSH_RETRY_BACKOFF = 30
+PUSH_RETRY_BACKOFF_MAX = 600
+
+
+@shared_task(
+    bind=True,
+    name="core.tasks.notification_push_deliver",
+    autoretry_for=(OperationalError,),
+    retry_backoff=PUSH_RETRY_BACKOFF,
+    retry_backoff_max=PUSH_RETRY_BACKOFF_MAX,
+    retry_jitter=True,
+    max_retries=PUSH_MAX_RETRIES,
+    acks_late=True,
+    soft_time_limit=60,
+    time_limit=90,
+    ignore_result=True,
+)
+def notification_push_deliver(self, notification_id: int) -> int:
+    """Push one notice to the member's browsers (enqueued by ``notify(..., push=True)``).
+
+    Idempotent per subscription (``core.push.push_send`` records each push), so a retry
+    pushes only to the browsers that have not got it. 429/5xx and network failures are
+    retried with backoff; the last try, or running without a worker, gives up (logged)
+    and the in-site notice stands.
+    """
+    no_worker = self.app.conf.task_always_eager
+    try:
+        return push_send(notification_id=notification_id)
+    except PushSendError as exc:
+        if no_worker or not exc.transient or self.request.retries >= self.max_retries:
+            logger.warning(
+                "notice push given up",
+                extra={"notification_id": notification_id, "error": repr(exc)},
+            )
+            return 0
+        countdown = get_exponential_backoff_interval(
+            factor=PUSH_RETRY_BACKOFF,
+            retries=self.request.retries,
+            maximum=PUSH_RETRY_BACKOFF_MAX,
             full_jitter=True,
         )
         raise self.retry(exc=exc, countdown=countdown) from exc

@@ -4,6 +4,9 @@
     python deploy/genkeys.py --no-secret-key  # CI, bench and e2e runs set SECRET_KEY themselves
     python deploy/genkeys.py --rotate-oidc deploy/.env  # a new OIDC key, the old one kept
 
+It prints the web push VAPID pair too (``WEB_PUSH_VAPID_PRIVATE_KEY``/``…_PUBLIC_KEY``). Keep
+that pair for the life of the deployment: a new one makes every phone's subscription stale.
+
 The one place keys are generated: ``.ci/run``, ``bench/load_env.py`` and the browser tests
 import ``generate_keys``. The PEM's newlines are written as ``\\n`` so the key fits on one
 line; the settings turn them back. Needs only the ``cryptography`` package.
@@ -35,6 +38,24 @@ def _rsa_pem() -> str:
     )
 
 
+def vapid_key_pair() -> tuple[str, str]:
+    """A new VAPID key pair for web push (P-256): the private key as base64url of its raw
+    32 bytes (what pywebpush reads), the public key as base64url of the uncompressed point
+    (the ``applicationServerKey`` browsers subscribe with)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    def b64url(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    private = key.private_numbers().private_value.to_bytes(32, "big")
+    public = key.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    return b64url(private), b64url(public)
+
+
 def generate_keys(*, secret_key: bool = True) -> dict[str, str]:
     """New random keys for every secret the settings require when DEBUG is off."""
 
@@ -42,12 +63,17 @@ def generate_keys(*, secret_key: bool = True) -> dict[str, str]:
         return base64.b64encode(os.urandom(n)).decode()
 
     keys = {"SECRET_KEY": b64(48)} if secret_key else {}
+    vapid_private, vapid_public = vapid_key_pair()
     keys.update(
         {
             "ID_NUMBER_KEYS": f"k1:{b64(32)}",
             "ID_NUMBER_HASH_KEY": b64(32),
             "CARD_SIGNING_KEY": b64(32),
             "OIDC_PRIVATE_KEY": _rsa_pem(),
+            # Web push is optional, but a deployment started from these keys can push at once
+            # (WEB_PUSH_VAPID_SUBJECT still names the operator's contact).
+            "WEB_PUSH_VAPID_PRIVATE_KEY": vapid_private,
+            "WEB_PUSH_VAPID_PUBLIC_KEY": vapid_public,
         }
     )
     return keys

@@ -419,6 +419,7 @@ PORTAL_RATE_LIMITS = {
     "hotline.submit": (10, 3600),
     "activities.claim": (20, 600),
     "aid.submit": (10, 3600),
+    "push.subscribe": (30, 3600),
 }
 #: Audit entries are kept at least this long; the nightly task deletes only older ones.
 PORTAL_AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)

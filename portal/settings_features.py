@@ -174,3 +174,19 @@ SOCIALACCOUNT_QUERY_EMAIL = False
 #: A national IdP that does not answer within this many seconds counts as down.
 SOCIALACCOUNT_REQUESTS_TIMEOUT = env.int("NATIONAL_IDP_TIMEOUT_SECONDS", default=5)
 # <<< national identity block <<<
+
+# >>> web push block (installable app: notices pushed to members' phones, core.push) >>>
+#: The VAPID pair (deploy/genkeys.py prints one): the private key as base64url of its raw 32
+#: bytes, the public key as base64url of the uncompressed P-256 point. The public key may be
+#: left out (it is derived); when given it must match. Unset private key: no push, no
+#: "开启手机推送" control, nothing enqueued — unless IDENTITY_DEV_KEYS derives a development
+#: pair from SECRET_KEY (development and tests).
+WEB_PUSH_VAPID_PRIVATE_KEY = env.str("WEB_PUSH_VAPID_PRIVATE_KEY", default="").strip()
+WEB_PUSH_VAPID_PUBLIC_KEY = env.str("WEB_PUSH_VAPID_PUBLIC_KEY", default="").strip()
+#: Who push services contact about this sender (RFC 8292 "sub"): mailto: or https: URL.
+WEB_PUSH_VAPID_SUBJECT = env.str("WEB_PUSH_VAPID_SUBJECT", default="").strip()
+#: A phone that is off keeps a notice queued at its push service this long (seconds).
+WEB_PUSH_TTL_SECONDS = env.int("WEB_PUSH_TTL_SECONDS", default=24 * 3600)
+#: How long one push service may take to answer (seconds).
+WEB_PUSH_TIMEOUT_SECONDS = 10.0
+# <<< web push block <<<

@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from portal import views
+from portal import pwa, views
 from publishing.feeds import RegionAtomFeed, RegionRssFeed
 from publishing.sitemaps import SITEMAPS
 from publishing.views import home
@@ -28,6 +28,10 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("prefs/large-text/", views.large_text_toggle, name="large_text_toggle"),
+    # The installable app; the worker at the root so that its scope is the whole site.
+    path("manifest.webmanifest", pwa.manifest, name="pwa_manifest"),
+    path("sw.js", pwa.service_worker, name="pwa_service_worker"),
+    path("offline/", pwa.offline, name="pwa_offline"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file: no inline <script> (CSP).

@@ -28,6 +28,7 @@ from accounts.services.membership import membership_end
 from accounts.services.wallet import credential_revoke
 from core.audit import audit_record
 from core.memberpage import member_pages_forget
+from core.push import push_subscriptions_delete_all
 
 CLOSED_NAME = "已注销用户"
 
@@ -45,8 +46,9 @@ def account_close(*, user: User, request: HttpRequest | None = None) -> User:
     Side effects: ends the active membership (reason "account closed") and voids every
     wallet credential; withdraws open applications and transfers; replaces phone, name,
     email, real name and ID number with anonymous values (birth date kept to its year for
-    age statistics); deletes linked external accounts and sign-in links, SMS codes, MFA
-    authenticators and sessions; withdraws consents; writes an audit entry. Irreversible.
+    age statistics); deletes linked external accounts and sign-in links, SMS codes, push
+    subscriptions, MFA authenticators and sessions; withdraws consents; writes an audit
+    entry. Irreversible.
     """
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_closed:
@@ -88,6 +90,7 @@ def account_close(*, user: User, request: HttpRequest | None = None) -> User:
     ConsentRecord.objects.filter(user=user, withdrawn_at__isnull=True).update(withdrawn_at=now)
     member_pages_forget(user.pk)  # update() sends no signal: no page kept from before
     SmsCode.objects.filter(phone=original_phone).delete()
+    push_subscriptions_delete_all(user=user)  # no notice reaches a closed account's phones
     if apps.is_installed("allauth.mfa"):
         from allauth.mfa.models import Authenticator
 

@@ -21,6 +21,7 @@ from accounts.services.closure import account_close
 from core.audit import audit_record
 from core.memberpage import member_page_cache
 from core.notifications import notification_list, notification_mark_read
+from core.push import push_public_key
 
 
 @login_required
@@ -63,7 +64,9 @@ def me_data_export(request: HttpRequest) -> HttpResponse:
 @require_GET
 def me_notices(request: HttpRequest) -> HttpResponse:
     page = Paginator(notification_list(user=request.user), 20).get_page(request.GET.get("page"))
-    return render(request, "accounts/me_notices.html", {"page": page})
+    return render(
+        request, "accounts/me_notices.html", {"page": page, "push_public_key": push_public_key()}
+    )
 
 
 @login_required

@@ -149,6 +149,7 @@ def consultation_remind(*, booking_id: int) -> bool:
         body=_("%(c)s，%(p)s") % {"c": slot.counsellor, "p": slot.place},
         url=reverse("hotline:request_detail", kwargs={"pk": booking.request_id}),
         sms=True,
+        push=True,
         dedupe_key=f"hotline-reminder-{booking.pk}",
     )
     booking.reminded_at = timezone.now()

@@ -62,6 +62,8 @@ def _tell(application: Application, *, title: str, body: str = "", step: str) ->
         body=body,
         url=reverse("jobs:application_detail", args=[application.pk]),
         sms=True,
+        # An interview has a date: it is worth a push to the phone; other steps wait on the site.
+        push=step == "interview",
         dedupe_key=f"jobs.application:{application.pk}:{step}:{application.updated_at.timestamp():.0f}",
     )
 

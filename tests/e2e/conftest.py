@@ -346,6 +346,7 @@ def live_portal(request: pytest.FixtureRequest) -> Iterator[LivePortal]:
         STAFF_MFA_REQUIRED="true",
         SMS_BACKEND="core.sms.backends.filebased.SmsBackend",
         SMS_FILE_PATH=str(run_dir / "sms.jsonl"),
+        WEB_PUSH_VAPID_SUBJECT="mailto:e2e@zgzj-hebei.invalid",
         LOG_LEVEL="WARNING",
         LOG_FORMAT="console",
         PYTHONUNBUFFERED="1",

@@ -77,6 +77,9 @@ RULES: dict[str, Rule] = {
     "home": R("public"),
     "healthz": R("public"),
     "large_text_toggle": R("public"),
+    "pwa_manifest": R("public"),
+    "pwa_service_worker": R("public"),
+    "pwa_offline": R("public"),
     "api-schema": R("public"),
     "api-docs": R("public"),
     "sitemap": R("public"),
@@ -170,6 +173,8 @@ RULES: dict[str, Rule] = {
     "accounts:consent": R("login"),
     "accounts:notices": R("login"),
     "accounts:notices_read": R("login"),
+    "accounts:push_subscribe": R("login"),
+    "accounts:push_unsubscribe": R("login"),
     # --- learning ---
     "learning:index": R("public"),
     "learning:me": R("login"),

@@ -172,6 +172,7 @@ def _member_notice(request: HotlineRequest, *, title: str, body: str, key: str) 
         body=body[:200],
         url=reverse("hotline:request_detail", kwargs={"pk": request.pk}),
         sms=True,
+        push=True,
         dedupe_key=key,
     )
 
