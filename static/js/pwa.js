@@ -97,7 +97,9 @@
   var signout = document.querySelector("form[data-signout]");
   if (signout && "serviceWorker" in navigator) {
     signout.addEventListener("submit", function (event) {
-      if (signout.getAttribute("data-unsubscribed")) {
+      // Without the permission there is no subscription: sign out at once, as without JS.
+      var granted = "Notification" in window && window.Notification.permission === "granted";
+      if (!granted || signout.getAttribute("data-unsubscribed")) {
         return;
       }
       event.preventDefault();

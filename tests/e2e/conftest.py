@@ -313,7 +313,11 @@ def _stop(proc: subprocess.Popen | None) -> None:
         proc.wait(timeout=5)
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: the live server, the browser and Playwright stop once the last
+# journey of this folder has run. Playwright's sync API keeps an asyncio loop marked running in
+# this thread while it is started, so every ORM call of a test run after it on the same
+# xdist worker would fail with SynchronousOnlyOperation.
+@pytest.fixture(scope="package")
 def live_portal(request: pytest.FixtureRequest) -> Iterator[LivePortal]:
     problem = _requirements_problem()
     if problem:
@@ -408,7 +412,7 @@ def live_portal(request: pytest.FixtureRequest) -> Iterator[LivePortal]:
 # --- the browser ----------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(live_portal: LivePortal):
     from playwright.sync_api import sync_playwright
 
@@ -420,7 +424,7 @@ def browser(live_portal: LivePortal):
         browser.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def axe_js() -> Path:
     return _axe_script()
 
