@@ -19,12 +19,14 @@ class CoreConfig(AppConfig):
 
         # The page caches connect their invalidation signals on import: in every process
         # (web, Celery, commands), not only where their views are loaded.
-        from core import memberpage, pagecache, unfold_patches  # noqa: F401
+        from core import csrf_tokens, memberpage, pagecache, unfold_patches  # noqa: F401
         from core.security import record_sign_in
         from core.sms import checks  # noqa: F401 - registers the SMS provider check
 
         # Change lists of big tables render each header once, not once per row.
         unfold_patches.apply()
+        # CSRF secrets and masks from one random read, not one per character (issue 19).
+        csrf_tokens.apply()
 
         # Every way in (password, SMS code, admin, OIDC) ends in django's login(): audit it.
         user_logged_in.connect(record_sign_in, dispatch_uid="core.audit.sign_in")

@@ -25,10 +25,13 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.urls import Resolver404, resolve
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 PAGE_CACHE_SECONDS = 60
@@ -176,22 +179,31 @@ def _key(request: HttpRequest) -> str:
     return f"pagecache:{pagecache_version()}:{digest}"
 
 
+def _hit(request: HttpRequest) -> HttpResponse | None:
+    """The cached page for this visitor, with their own CSRF token, or None."""
+    key = _key(request)
+    hit = _local_get(key)
+    if hit is None:
+        hit = cache.get(key)
+        if hit is not None:
+            _local_set(key, hit, PAGE_CACHE_SECONDS / 2)
+    if hit is None:
+        return None
+    content, content_type = hit
+    response = HttpResponse(page_tokens_fill(content, request), content_type=content_type)
+    response["X-Page-Cache"] = "hit"
+    return response
+
+
 def anonymous_page_cache(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not _cacheable(request):
             return view(request, *args, **kwargs)
-        key = _key(request)
-        hit = _local_get(key)
-        if hit is None:
-            hit = cache.get(key)
-            if hit is not None:
-                _local_set(key, hit, PAGE_CACHE_SECONDS / 2)
-        if hit is not None:
-            content, content_type = hit
-            response = HttpResponse(page_tokens_fill(content, request), content_type=content_type)
-            response["X-Page-Cache"] = "hit"
+        response = _hit(request)
+        if response is not None:
             return response
+        key = _key(request)
         response = view(request, *args, **kwargs)
         if (
             response.status_code == 200
@@ -207,4 +219,47 @@ def anonymous_page_cache(view: Callable[..., HttpResponse]) -> Callable[..., Htt
             response["X-Page-Cache"] = "miss"
         return response
 
+    wrapped.anonymous_page_cache = True  # found by AnonymousPageCacheMiddleware
     return wrapped
+
+
+class AnonymousPageCacheMiddleware:
+    """Serves a cached public page to a visitor who cannot be signed in, before the
+    middleware that only matters to someone who is (authentication, messages, the session
+    timeout, the staff and consent gates, allauth, axes): a hit then costs what the site's
+    outer layers cost (request log, HTTPS and security headers, CSP, language, CSRF
+    cookie), and no URL-specific work beyond the resolve.
+
+    Only for GET/HEAD without a session cookie (nobody is signed in without one), without a
+    messages cookie and not from htmx, and only for a view under ``@anonymous_page_cache``:
+    anything else, and every miss, goes down the chain, where the decorator renders and
+    keeps the page. Must come after the CSRF middleware (its response sets the token's
+    cookie), the language and the session middleware (the key reads both), and before
+    authentication. ``Vary: Cookie`` is added as the full path adds it, so no shared
+    cache keeps this page for a signed-in visitor.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and "messages" not in request.COOKIES
+            and not request.headers.get("HX-Request")
+            and _cached_view(request)
+        ):
+            response = _hit(request)
+            if response is not None:
+                patch_vary_headers(response, ("Cookie",))
+                return response
+        return self.get_response(request)
+
+
+def _cached_view(request: HttpRequest) -> bool:
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return False
+    return getattr(match.func, "anonymous_page_cache", False)

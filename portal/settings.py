@@ -93,11 +93,14 @@ MIDDLEWARE = [
     "core.middleware.PathlessLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # a cached public page for a visitor without a session, before everything that only
+    # matters to someone signed in (issue 19); after CSRF, language and session.
+    "core.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # notes signed-in users as active for the day in the cache (no query): insights.
     "insights.middleware.DailyActiveMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # after authentication and messages: end idle/old sessions, then gate the admin (MFA).

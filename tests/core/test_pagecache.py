@@ -83,3 +83,62 @@ def test_a_new_job_post_shows_on_the_cached_job_list_at_once(regions):
     page = Client().get("/jobs/")
     assert page["X-Page-Cache"] == "miss"
     assert post.title in page.content.decode()
+
+
+# --- served before the signed-in middleware (core.pagecache.AnonymousPageCacheMiddleware) ---
+
+#: Headers that differ between any two responses: the request id, the CSP nonce, the date.
+PER_RESPONSE = {"X-Request-ID", "Content-Security-Policy", "Date"}
+
+
+def _early_and_late(path: str) -> tuple:
+    """The same cached page served early (no session cookie) and by the view's decorator (an
+    anonymous visitor whose browser still sends a session cookie the server does not know)."""
+    Client().get(path)  # fills the cache
+    early = Client().get(path, secure=True)
+    late_client = Client()
+    late_client.cookies["sessionid"] = "a-session-the-server-never-issued"
+    late = late_client.get(path, secure=True)
+    return early, late
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/hebei/", "/learning/"])
+def test_an_early_hit_carries_every_header_of_the_full_path(regions, path, settings):
+    settings.SECURE_HSTS_SECONDS = 3600
+    early, late = _early_and_late(path)
+    assert early["X-Page-Cache"] == late["X-Page-Cache"] == "hit"
+    assert not hasattr(early.wsgi_request, "user")  # authentication never ran: served early
+    assert hasattr(late.wsgi_request, "user")
+    assert set(early.headers) == set(late.headers)
+    for name in set(early.headers) - PER_RESPONSE:
+        assert early[name] == late[name], name
+    assert "Cookie" in early["Vary"] and "Accept-Language" in early["Vary"]
+    assert early["X-Frame-Options"] == "DENY"
+    assert "Strict-Transport-Security" in early
+    assert "default-src" in early["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+def test_an_early_hit_sets_the_csrf_cookie_its_token_belongs_to(regions):
+    from django.middleware.csrf import _unmask_cipher_token
+
+    Client().get("/hebei/")
+    client = Client(enforce_csrf_checks=True)
+    page = client.get("/hebei/")
+    assert page["X-Page-Cache"] == "hit" and not hasattr(page.wsgi_request, "user")
+    token = TOKEN.search(page.content.decode()).group(1)
+    assert _unmask_cipher_token(token) == client.cookies["csrftoken"].value
+
+
+@pytest.mark.django_db
+def test_pending_messages_and_uncached_views_go_down_the_whole_chain(regions):
+    Client().get("/hebei/")
+    with_messages = Client()
+    with_messages.cookies["messages"] = "anything"
+    response = with_messages.get("/hebei/")
+    assert hasattr(response.wsgi_request, "user")
+    # A view without @anonymous_page_cache is never looked up early.
+    response = Client().get(reverse("accounts:privacy_policy"))
+    assert "X-Page-Cache" not in response and hasattr(response.wsgi_request, "user")
+    assert Client().get("/no-such-page/").status_code == 404
