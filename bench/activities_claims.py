@@ -143,7 +143,7 @@ def setup(members: int, stock: int) -> tuple[int, list[str]]:
     for user in users:
         session = store()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = "accounts.backends.ModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session[SESSION_STARTED] = now
         session[SESSION_SEEN] = now

@@ -85,7 +85,7 @@ def make_plan(members: int) -> dict:
     def session_for(user: User) -> str:
         session = store()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = "accounts.backends.ModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session[SESSION_STARTED] = session[SESSION_SEEN] = int(time.time())
         session.create()

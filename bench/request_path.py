@@ -129,7 +129,7 @@ from accounts.models import User
 from learning.models import Course
 user = User.objects.get(phone=PHONE)
 client = Client()
-client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+client.force_login(user, backend="accounts.backends.ModelBackend")
 course = Course.objects.filter(status="published").order_by("pk").first()
 name = settings.SESSION_COOKIE_NAME
 print(json.dumps({
@@ -207,7 +207,7 @@ from django.test import Client
 from accounts.models import User
 client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
 member = User.objects.get(phone=PHONE)
-client.force_login(member, backend="django.contrib.auth.backends.ModelBackend")
+client.force_login(member, backend="accounts.backends.ModelBackend")
 for path in PATHS:
     client.get(path, secure=True)
     profile = cProfile.Profile()

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def _client(user=None) -> Client:
     client = Client()
     if user is not None:
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="accounts.backends.ModelBackend")
     return client
 
 

@@ -51,7 +51,7 @@ def test_demo_employer_signs_in_and_works_its_pages(
     manager = User.objects.get(phone="13900000005")
     assert manager.check_password(accounts_demo.DEMO_PASSWORD)
     assert manager.phone_verified_at is not None
-    client.force_login(manager, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(manager, backend="accounts.backends.ModelBackend")
     posts = client.get("/jobs/manage/posts/").content.decode()
     assert "货车司机（京津冀干线）" in posts and "仓库理货员" in posts  # published and a draft
     applications = client.get("/jobs/manage/applications/").content.decode()

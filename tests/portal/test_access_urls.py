@@ -60,7 +60,7 @@ class World:
 def _client(user: User | None) -> Client:
     client = Client(raise_request_exception=False)
     if user is not None:
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="accounts.backends.ModelBackend")
     return client
 
 

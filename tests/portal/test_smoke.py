@@ -33,9 +33,7 @@ def demo(regions, settings):
 def _client(phone=None) -> Client:
     client = Client(raise_request_exception=False)
     if phone:
-        client.force_login(
-            User.objects.get(phone=phone), backend="django.contrib.auth.backends.ModelBackend"
-        )
+        client.force_login(User.objects.get(phone=phone), backend="accounts.backends.ModelBackend")
     return client
 
 

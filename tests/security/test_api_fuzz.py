@@ -41,9 +41,7 @@ SKIP = {("POST", "/api/cards/verify/")}  # fuzzed separately by its own tests (t
 
 def _session(phone: str) -> dict[str, str]:
     client = Client()
-    client.force_login(
-        User.objects.get(phone=phone), backend="django.contrib.auth.backends.ModelBackend"
-    )
+    client.force_login(User.objects.get(phone=phone), backend="accounts.backends.ModelBackend")
     token = _get_new_csrf_string()
     return {"sessionid": client.cookies["sessionid"].value, "csrftoken": token}
 

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 def _signed_in(user) -> Client:
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="accounts.backends.ModelBackend")
     return client
 
 

@@ -41,7 +41,7 @@ def _csp_directives(header: str) -> dict[str, list[str]]:
 def member_client(regions):
     user = UserFactory()
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="accounts.backends.ModelBackend")
     return client
 
 
@@ -114,7 +114,7 @@ def test_admin_renders_under_its_own_policy_without_inline_script(regions, setti
     admin = UserFactory(is_staff=True, is_superuser=True)
     role_assign(user=admin, role=Role.PROVINCE_ADMIN, region=Region.objects.get(code="130000"))
     client = Client()
-    client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(admin, backend="accounts.backends.ModelBackend")
     for path in ["/admin/", "/admin/portal/auditlog/", "/admin/hotline/hotlinerequest/"]:
         response = client.get(path)
         assert response.status_code == 200, path
