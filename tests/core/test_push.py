@@ -320,3 +320,25 @@ def test_without_a_worker_the_task_gives_up_quietly(keys, service):
     service.answer("e", 503)
     notice = notify(user=user, kind="x", title="t")
     assert notification_push_deliver.apply(args=[notice.pk]).get() == 0
+
+
+def test_a_hotline_reply_reaches_the_members_phone(
+    keys, service, regions, django_capture_on_commit_callbacks
+):
+    """Through the hotline's own services, not a hand-made notify(): the reply is one of the
+    notices the member turned push on for."""
+    from hotline.services.requests import hotline_reply, hotline_request_assign
+    from tests.hotline.factories import make_agent, make_request, make_supervisor
+
+    agent = make_agent()
+    member = UserFactory()
+    subscribe(member, service, "member-phone")
+    request = make_request(member=member)
+    request = hotline_request_assign(actor=make_supervisor(), request=request, agent=agent)
+    with django_capture_on_commit_callbacks(execute=True):
+        hotline_reply(actor=agent, request=request, body="请补充劳动合同照片。", action="ask")
+    [received] = service.to("member-phone")
+    assert received.problems == []
+    assert received.payload["url"] == f"/hotline/requests/{request.pk}/"
+    assert received.payload["title"] == "您的12351诉求有了新答复"
+    assert received.payload["body"] == "请补充劳动合同照片。"
