@@ -84,7 +84,7 @@ class SessionTimeoutMiddleware:
         elif now - started > settings.SESSION_COOKIE_AGE:
             text = _("本次登录已超过12小时，为保护账号安全已自动退出，请重新登录。")
         else:
-            if now - seen >= SEEN_GRANULARITY:
+            if now - seen >= SEEN_GRANULARITY and _first_to_refresh(session):
                 session[SESSION_SEEN] = now
             return None
         logout(request)
@@ -96,6 +96,17 @@ class SessionTimeoutMiddleware:
         if getattr(request, "htmx", False):
             return HttpResponseClientRedirect(_login_url(safe_next))
         return redirect(_login_url(safe_next))
+
+
+def _first_to_refresh(session) -> bool:
+    """Whether this request is the one to rewrite the session's last-seen stamp: requests of
+    one session that arrive together (a page and its htmx parts, an app's parallel calls)
+    all see the old stamp, and each would save the whole session to PostgreSQL. One cache
+    ``add`` per granularity lets the first through. A cache that is down answers ``add``
+    False and ``get`` None: then every request saves, as before, and nobody is signed out
+    for an idleness that was not."""
+    key = f"accounts:seen:{session.session_key}"
+    return bool(cache.add(key, 1, SEEN_GRANULARITY)) or cache.get(key) is None
 
 
 def _has_mfa_in_session(request: HttpRequest) -> bool:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import time
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
-from accounts.middleware import SESSION_SEEN, SESSION_STARTED
+from accounts.middleware import SESSION_SEEN, SESSION_STARTED, _first_to_refresh
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +76,19 @@ def test_anonymous_visitors_are_untouched(client):
     response = client.get(PAGE)
     assert response.status_code == 200
     assert SESSION_STARTED not in client.session
+
+
+def test_requests_arriving_together_refresh_the_stamp_once(signed_in):
+    """The first request past the granularity rewrites the stamp; one of the same session
+    right behind it (it read the old stamp too) does not save the session again."""
+    session = signed_in.session
+    assert _first_to_refresh(session) is True
+    assert _first_to_refresh(session) is False
+    cache.delete(f"accounts:seen:{session.session_key}")
+    assert _first_to_refresh(session) is True
+
+
+def test_with_the_cache_down_the_stamp_is_still_refreshed(signed_in, monkeypatch):
+    monkeypatch.setattr(cache, "add", lambda *args, **kwargs: False)
+    monkeypatch.setattr(cache, "get", lambda *args, **kwargs: None)
+    assert _first_to_refresh(signed_in.session) is True
