@@ -22,6 +22,7 @@ from core.tasks import notification_push_deliver
 from deploy.genkeys import vapid_key_pair
 from portal.celery import app
 from tests.accounts.factories import UserFactory
+from tests.celery_eager import eager_celery  # noqa: F401 - autouse: tasks run in-process
 from tests.core.push_server import Browser, start_push_service
 
 pytestmark = pytest.mark.django_db
@@ -34,14 +35,6 @@ def service():
     service = start_push_service()
     yield service
     service.stop()
-
-
-@pytest.fixture(autouse=True)
-def _eager_celery():
-    before = app.conf.task_always_eager, app.conf.task_eager_propagates
-    app.conf.task_always_eager = app.conf.task_eager_propagates = True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = before
 
 
 @pytest.fixture
