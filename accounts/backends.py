@@ -16,6 +16,9 @@ hash of the password (done by ``django.contrib.auth.get_user`` after the backend
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthAuthenticationBackend
@@ -40,10 +43,34 @@ def auth_user_forget(user_id: Any) -> None:
     transaction.on_commit(lambda: cache.delete(key))
 
 
+#: (user id, the row read from the cache or None) while ``auth_user_read_with`` is active.
+_prefetched: ContextVar[tuple[Any, User | None] | None] = ContextVar(
+    "accounts_user_prefetched", default=None
+)
+
+
+@contextmanager
+def auth_user_read_with(*, user_id: Any, keys: list[str]) -> Iterator[dict[str, Any]]:
+    """Read the cached row of ``user_id`` and ``keys`` in one round trip; inside the block
+    ``get_user(user_id)`` takes the row from that read instead of a read of its own.
+    Yields what the cache held under ``keys``."""
+    key = _key(user_id)
+    found = cache.get_many([key, *keys])
+    token = _prefetched.set((user_id, found.pop(key, None)))
+    try:
+        yield found
+    finally:
+        _prefetched.reset(token)
+
+
 class _CachedUser:
     def get_user(self, user_id: Any) -> User | None:
         key = _key(user_id)
-        user = cache.get(key)
+        prefetched = _prefetched.get()
+        if prefetched is not None and str(prefetched[0]) == str(user_id):
+            user = prefetched[1]
+        else:
+            user = cache.get(key)
         if user is None:
             user = super().get_user(user_id)  # None for a missing or inactive user
             if user is not None:

@@ -1,7 +1,7 @@
-"""Session lifetime, the staff two-factor gate of the admin, the members' consent gate
-(PIPL), and allauth's rate limits answered in Chinese.
+"""Who is signed in (resolved once per request), session lifetime, the staff two-factor gate
+of the admin, the members' consent gate (PIPL), and allauth's rate limits answered in Chinese.
 
-All sit after AuthenticationMiddleware and MessageMiddleware (see MIDDLEWARE).
+All but the first sit after AuthenticationMiddleware and MessageMiddleware (see MIDDLEWARE).
 """
 
 from __future__ import annotations
@@ -18,8 +18,13 @@ from allauth.core.exceptions import RateLimited
 from allauth.core.internal.ratelimit import get_cache_key, parse_rates
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
+from django.contrib.auth.middleware import (
+    AuthenticationMiddleware as DjangoAuthenticationMiddleware,
+)
+from django.contrib.auth.middleware import get_user
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -27,7 +32,10 @@ from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
+from accounts.backends import auth_user_read_with
+from accounts.models import User
 from accounts.views.auth import sign_in_throttled
+from core.memberpage import member_page_prefetch_keys, member_page_prefetched
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +44,43 @@ SESSION_STARTED = "accounts_session_started"
 SESSION_SEEN = "accounts_session_seen"
 #: The last-seen stamp is rewritten at most this often, so not every request saves the session.
 SEEN_GRANULARITY = 30
+
+
+class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
+    """Django's, with ``request.user`` the user itself rather than a lazy proxy of it.
+
+    Every request here reads the user anyway (the daily-active note, the session timeout,
+    the staff and consent gates, the request log, the templates), and each attribute read
+    through Django's ``SimpleLazyObject`` is a failed look-up followed by a second one
+    (issue 19). Resolving it up front costs what the first read cost before, done the same
+    way (``request._cached_user``; the session is marked accessed, so ``Vary: Cookie`` is
+    unchanged); ``request.auser`` and ``login``/``logout`` replacing ``request.user`` work
+    as in Django.
+
+    Also for a page kept by ``core.memberpage``: the member's user row and the kept page
+    come in one cache round trip, not two.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        super().process_request(request)
+        user_id = _session_user_id(request)
+        keys = member_page_prefetch_keys(request, user_id=user_id) if user_id is not None else []
+        if not keys:
+            request.user = get_user(request)
+            return
+        with auth_user_read_with(user_id=user_id, keys=keys) as found:
+            request.user = get_user(request)
+        member_page_prefetched(request, found=found)
+
+
+def _session_user_id(request: HttpRequest) -> int | None:
+    """The signed-in user's id as the session holds it (unverified: ``get_user`` checks)."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return None
+    try:
+        return User._meta.pk.to_python(request.session[SESSION_KEY])
+    except (KeyError, ValidationError):
+        return None
 
 
 def _login_url(next_path: str | None = None) -> str:

@@ -43,6 +43,7 @@ from core.pagecache import (
     page_tokens_strip,
     pagecache_vary_parts,
     pagecache_version,
+    view_marks,
 )
 
 MEMBER_PAGE_SECONDS = 120
@@ -102,14 +103,50 @@ for _model in MEMBER_CONTENT_MODELS:
 
 def _cacheable(request: HttpRequest) -> bool:
     user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated and _may_keep(request)
+
+
+def _may_keep(request: HttpRequest) -> bool:
     return (
         request.method in ("GET", "HEAD")
-        and user is not None
-        and user.is_authenticated
-        and not request.headers.get("HX-Request")
+        and not request.META.get("HTTP_HX_REQUEST")
         and "messages" not in request.COOKIES
         and not request.session.get("_messages")
     )
+
+
+#: Where ``member_page_prefetch_keys`` leaves what it will read, for the view's decorator.
+_PREFETCH_ATTR = "_memberpage_prefetch"
+
+
+def member_page_prefetch_keys(request: HttpRequest, *, user_id: int) -> list[str]:
+    """The cache keys a kept page of this request reads (the member's generation and the
+    page), or ``[]`` when the path's view is not one or the request would not be served
+    from one. Lets the authentication middleware read them in the same round trip as
+    the member's user row (``member_page_prefetched`` hands the values over)."""
+    if "member_page_cache" not in view_marks(request) or not _may_keep(request):
+        return []
+    keys = [_generation_key(user_id), _page_key(request, user_id)]
+    setattr(request, _PREFETCH_ATTR, (user_id, keys, None))
+    return keys
+
+
+def member_page_prefetched(request: HttpRequest, *, found: dict) -> None:
+    """Hand the values read for ``member_page_prefetch_keys`` to the view's decorator."""
+    user_id, keys, _found = getattr(request, _PREFETCH_ATTR)
+    setattr(request, _PREFETCH_ATTR, (user_id, keys, {k: found[k] for k in keys if k in found}))
+
+
+def _read(request: HttpRequest) -> tuple[str, str, dict]:
+    """The generation and page keys of this request and what the cache holds under them:
+    read together with the user row when the middleware prefetched them, else now."""
+    user_id = request.user.pk
+    prefetched = getattr(request, _PREFETCH_ATTR, None)
+    if prefetched is not None and prefetched[0] == user_id and prefetched[2] is not None:
+        (generation_key, key), found = prefetched[1], prefetched[2]
+        return generation_key, key, found
+    generation_key, key = _generation_key(user_id), _page_key(request, user_id)
+    return generation_key, key, cache.get_many([generation_key, key])
 
 
 def _queued_messages(request: HttpRequest) -> bool:
@@ -118,8 +155,7 @@ def _queued_messages(request: HttpRequest) -> bool:
     return bool(getattr(storage, "_queued_messages", None))
 
 
-def _page_key(request: HttpRequest) -> str:
-    user_id = request.user.pk
+def _page_key(request: HttpRequest, user_id: int) -> str:
     raw = "|".join([str(user_id), str(pagecache_version()), *pagecache_vary_parts(request)])
     return f"memberpage:{user_id}:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
 
@@ -136,8 +172,7 @@ def member_page_cache(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not _cacheable(request):
             return view(request, *args, **kwargs)
-        generation_key, key = _generation_key(request.user.pk), _page_key(request)
-        found = cache.get_many([generation_key, key])
+        generation_key, key, found = _read(request)
         generation = found.get(generation_key)
         if generation is None:
             # None yet (or evicted): start one; nothing kept under an older one matches it.
@@ -171,4 +206,5 @@ def member_page_cache(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
             response["X-Page-Cache"] = "miss"
         return _personal(response)
 
+    wrapped.member_page_cache = True  # found by member_page_prefetch_keys
     return wrapped

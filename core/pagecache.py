@@ -27,7 +27,9 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.urls import Resolver404, resolve
@@ -130,7 +132,7 @@ def _cacheable(request: HttpRequest) -> bool:
     return (
         request.method in ("GET", "HEAD")
         and not (user is not None and user.is_authenticated)
-        and not request.headers.get("HX-Request")
+        and not request.META.get("HTTP_HX_REQUEST")
         and "messages" not in request.COOKIES
         and not (hasattr(request, "session") and request.session.get("_messages"))
     )
@@ -247,7 +249,7 @@ class AnonymousPageCacheMiddleware:
             request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and "messages" not in request.COOKIES
-            and not request.headers.get("HX-Request")
+            and not request.META.get("HTTP_HX_REQUEST")
             and _cached_view(request)
         ):
             response = _hit(request)
@@ -258,8 +260,33 @@ class AnonymousPageCacheMiddleware:
 
 
 def _cached_view(request: HttpRequest) -> bool:
+    return "anonymous_page_cache" in view_marks(request)
+
+
+#: The attributes the page caches set on the views they wrap.
+_MARKS = ("anonymous_page_cache", "member_page_cache")
+
+
+def view_marks(request: HttpRequest) -> frozenset[str]:
+    """Which page caches (``_MARKS``) wrap the view at the request's path, before the
+    handler resolves it."""
+    urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
+    return _view_marks(request.path_info, str(urlconf))
+
+
+@functools.lru_cache(maxsize=4096)
+def _view_marks(path_info: str, urlconf: str) -> frozenset[str]:
+    # The URL patterns do not change while a process runs, and resolving a region page
+    # walks most of them (a fifth of a cached page's time, issue 19), so each path's
+    # answer is kept. Bounded: a flood of made-up paths only evicts.
     try:
-        match = resolve(request.path_info, getattr(request, "urlconf", None))
+        match = resolve(path_info, urlconf)
     except Resolver404:
-        return False
-    return getattr(match.func, "anonymous_page_cache", False)
+        return frozenset()
+    return frozenset(mark for mark in _MARKS if getattr(match.func, mark, False))
+
+
+@receiver(setting_changed)
+def _forget_view_marks(*, setting: str, **kwargs) -> None:
+    if setting == "ROOT_URLCONF":
+        _view_marks.cache_clear()

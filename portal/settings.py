@@ -97,10 +97,12 @@ MIDDLEWARE = [
     # a cached public page for a visitor without a session, before everything that only
     # matters to someone signed in (issue 19); after CSRF, language and session.
     "core.pagecache.AnonymousPageCacheMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with request.user resolved once instead of behind a lazy proxy (issue 19).
+    "accounts.middleware.AuthenticationMiddleware",
     # notes signed-in users as active for the day in the cache (no query): insights.
     "insights.middleware.DailyActiveMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    # Django's, with the message storage made only when a message is read or added.
+    "core.middleware.LazyMessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # after authentication and messages: end idle/old sessions, then gate the admin (MFA).

@@ -91,3 +91,30 @@ def test_signing_in_through_allauth_records_the_caching_backend():
     assert client.session["_auth_user_backend"].startswith("accounts.backends.")
     client.get("/me/")
     assert _user_queries(client)[1] == 0
+
+
+def test_a_row_read_with_other_keys_is_used_without_a_read_of_its_own(monkeypatch):
+    from django.core.cache import cache, caches
+
+    from accounts.backends import ModelBackend, auth_user_read_with
+
+    member, other = UserFactory(), UserFactory()
+    backend = ModelBackend()
+    backend.get_user(member.pk)  # keeps the row
+    cache.set("bench:extra", "kept")
+    gets: list[str] = []
+    original = caches["default"].get
+
+    def counted(key, *args, **kwargs):
+        gets.append(key)
+        return original(key, *args, **kwargs)
+
+    monkeypatch.setattr(caches["default"], "get", counted)
+    with auth_user_read_with(user_id=member.pk, keys=["bench:extra", "bench:absent"]) as found:
+        assert found == {"bench:extra": "kept"}
+        assert backend.get_user(member.pk) == member
+        assert gets == []
+        assert backend.get_user(other.pk) == other  # anyone else: read as usual
+        assert len(gets) == 1
+    assert backend.get_user(member.pk) == member  # outside the block: read as usual
+    assert len(gets) == 2

@@ -167,3 +167,24 @@ def test_a_kept_page_gets_the_nonce_of_its_own_response(member, settings):
     used = nonce.search(second.content.decode()).group(1)
     assert used != nonce.search(first.content.decode()).group(1)
     assert f"'nonce-{used}'" in second["Content-Security-Policy"]
+
+
+def test_a_hit_reads_the_cache_twice_the_session_then_user_and_page_together(member, monkeypatch):
+    from django.core.cache import caches
+
+    client = _signed_in(member)
+    assert _me(client)[0] == "miss"
+    backend = caches["default"]
+    reads: list[str] = []
+    for name in ("get", "get_many"):
+        original = getattr(backend, name)
+
+        def counted(*args, _original=original, _name=name, **kwargs):
+            reads.append(_name)
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(backend, name, counted)
+    state, html = _me(client)
+    assert state == "hit" and "周明" in html
+    # the session, then the member's user row with the kept page and its generation
+    assert reads == ["get", "get_many"]
