@@ -9,8 +9,8 @@ with ``--reseed``) and Redis db 3, static files collected, gunicorn with the shi
 ``deploy/gunicorn.conf.py``. Bare Django (``bench/bare``: one view, no middleware, no database)
 is served by the same gunicorn config on another port, and every page's figure is divided by
 its figure. Signed-in pages use the session of the demo member 赵建民 (13800000021), made
-through Django's own login. The last part profiles (cProfile, cumulative) in-process the three
-slowest signed-in pages.
+through Django's own login, and the CSRF cookie a browser holds after its first page. The
+last part profiles (cProfile, cumulative) in-process the three slowest signed-in pages.
 
 Fails (exit 1) when a page does not answer 200, so a change that breaks a page breaks this.
 """
@@ -131,9 +131,11 @@ user = User.objects.get(phone=PHONE)
 client = Client()
 client.force_login(user, backend="accounts.backends.ModelBackend")
 course = Course.objects.filter(status="published").order_by("pk").first()
-name = settings.SESSION_COOKIE_NAME
+name, csrf = settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME
+# A member's browser sends back the CSRF cookie its first page set, with the session's.
+client.get("/me/", secure=True, HTTP_HOST="127.0.0.1")
 print(json.dumps({
-    "cookie": f"{name}={client.cookies[name].value}",
+    "cookie": f"{name}={client.cookies[name].value}; {csrf}={client.cookies[csrf].value}",
     "course": reverse("learning:course_detail", args=[course.pk]),
     "city": "/hebei/langfang/",
 }))

@@ -27,14 +27,14 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.signals import setting_changed
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
+
+from core.resolve import resolve_memo
 
 PAGE_CACHE_SECONDS = 60
 VERSION_KEY = "pagecache:version"
@@ -269,24 +269,10 @@ _MARKS = ("anonymous_page_cache", "member_page_cache")
 
 def view_marks(request: HttpRequest) -> frozenset[str]:
     """Which page caches (``_MARKS``) wrap the view at the request's path, before the
-    handler resolves it."""
-    urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
-    return _view_marks(request.path_info, str(urlconf))
-
-
-@functools.lru_cache(maxsize=4096)
-def _view_marks(path_info: str, urlconf: str) -> frozenset[str]:
-    # The URL patterns do not change while a process runs, and resolving a region page
-    # walks most of them (a fifth of a cached page's time, issue 19), so each path's
-    # answer is kept. Bounded: a flood of made-up paths only evicts.
+    handler resolves it (from ``core.resolve``'s memo: resolving a region page walks most
+    of the patterns, a fifth of a cached page's time, issue 19)."""
     try:
-        match = resolve(path_info, urlconf)
+        match = resolve_memo(request.path_info, getattr(request, "urlconf", None))
     except Resolver404:
         return frozenset()
     return frozenset(mark for mark in _MARKS if getattr(match.func, mark, False))
-
-
-@receiver(setting_changed)
-def _forget_view_marks(*, setting: str, **kwargs) -> None:
-    if setting == "ROOT_URLCONF":
-        _view_marks.cache_clear()

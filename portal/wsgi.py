@@ -1,11 +1,17 @@
 import gc
 import os
 
-from django.core.wsgi import get_wsgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
-application = get_wsgi_application()
+# What django.core.wsgi.get_wsgi_application does, with the handler resolving URLs through
+# core.resolve's memo (issue 19).
+django.setup(set_prefix=False)
+
+from core.resolve import PortalWSGIHandler  # noqa: E402 - after setup, as Django's own
+
+application = PortalWSGIHandler()
 
 
 def _warm() -> None:

@@ -10,8 +10,14 @@ import os
 
 import pytest
 from django.conf import settings
+from django.test.client import ClientHandler
 
+from core.resolve import ResolveMemoMixin
 from regions.services import region_import_from_csv
+
+# The test client's handler resolves URLs as the production one (core.resolve.PortalWSGIHandler)
+# does, so every request of the suite goes through the memo.
+ClientHandler.resolve_request = ResolveMemoMixin.resolve_request
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 

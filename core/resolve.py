@@ -1,0 +1,74 @@
+"""URL resolution answered once per path and process, not once per request (issue 19).
+
+Resolving ``/me/`` walks seven levels of included patterns and builds a ``ResolverMatch``
+at each: an eighth of a signed-in page's time served from ``core.memberpage`` (profiled
+in-process). The URL patterns do not change while a process runs and the path converters
+used here (Django's own; no custom ones are registered) are pure functions of the path, so
+the match of a path is the same on every request. Each caller gets its own copy (the
+argument dictionaries copied too): nothing a request does to its match reaches another.
+
+Bounded: at most ``MEMO_PATHS`` paths, none longer than ``MEMO_PATH_LENGTH`` (longer ones
+are resolved each time); a path that resolves to nothing is never kept, so a flood of
+made-up paths costs what it cost before and evicts nothing but other kept paths.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import ResolverMatch, get_resolver, get_urlconf, set_urlconf
+
+MEMO_PATHS = 2048
+MEMO_PATH_LENGTH = 256
+
+
+def resolve_memo(path_info: str, urlconf: Any = None) -> ResolverMatch:
+    """``django.urls.resolve(path_info, urlconf)``, from the memo when it can be.
+
+    Raises ``Resolver404`` as ``resolve`` does (never kept)."""
+    if urlconf is None:
+        urlconf = get_urlconf()
+    if len(path_info) > MEMO_PATH_LENGTH:
+        return get_resolver(urlconf).resolve(path_info)
+    kept = _kept(path_info, urlconf)
+    match = object.__new__(ResolverMatch)
+    match.__dict__.update(kept.__dict__)
+    match.kwargs = dict(kept.kwargs)
+    match.captured_kwargs = dict(kept.captured_kwargs or {})
+    match.extra_kwargs = dict(kept.extra_kwargs or {})
+    return match
+
+
+@functools.lru_cache(maxsize=MEMO_PATHS)
+def _kept(path_info: str, urlconf: Any) -> ResolverMatch:
+    return get_resolver(urlconf).resolve(path_info)
+
+
+def resolve_memo_clear() -> None:
+    _kept.cache_clear()
+
+
+@receiver(setting_changed)
+def _forget(*, setting: str, **kwargs: Any) -> None:
+    if setting == "ROOT_URLCONF":
+        resolve_memo_clear()
+
+
+class ResolveMemoMixin:
+    """For a Django handler: ``resolve_request`` through the memo, otherwise Django's."""
+
+    def resolve_request(self, request):
+        urlconf = getattr(request, "urlconf", None)
+        if urlconf is not None:
+            set_urlconf(urlconf)
+        match = resolve_memo(request.path_info, urlconf)
+        request.resolver_match = match
+        return match
+
+
+class PortalWSGIHandler(ResolveMemoMixin, WSGIHandler):
+    """The WSGI handler ``portal.wsgi`` serves: Django's, resolving through the memo."""

@@ -1,0 +1,85 @@
+"""core.resolve: each path resolved once per process, every request its own match."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+
+import pytest
+from django.test import override_settings
+from django.urls import Resolver404, path, resolve
+
+from core.resolve import MEMO_PATH_LENGTH, PortalWSGIHandler, _kept, resolve_memo
+from portal import urls as portal_urls
+
+
+def _view(request, **kwargs):
+    from django.http import HttpResponse
+
+    kwargs["touched"] = True  # a view that changes its arguments
+    return HttpResponse(f"{sorted(kwargs)}")
+
+
+urlpatterns = [path("memo/<int:number>/", _view, name="memo"), *portal_urls.urlpatterns]
+pytestmark = pytest.mark.urls(__name__)
+
+
+def test_the_match_is_django_s_and_each_call_gets_its_own_copy():
+    first = resolve_memo("/memo/7/")
+    again = resolve_memo("/memo/7/")
+    expected = resolve("/memo/7/")
+    for match in (first, again):
+        assert match.func is expected.func and match.kwargs == {"number": 7}
+        assert match.url_name == "memo" and match.route == expected.route
+    assert first is not again and first.kwargs is not again.kwargs
+    first.kwargs["number"] = 8
+    assert resolve_memo("/memo/7/").kwargs == {"number": 7}
+
+
+def test_a_path_that_resolves_to_nothing_raises_and_is_never_kept():
+    _kept.cache_clear()
+    with pytest.raises(Resolver404):
+        resolve_memo("/No_Such_Page/")
+    assert _kept.cache_info().currsize == 0
+
+
+def test_a_long_path_is_resolved_each_time_and_never_kept():
+    _kept.cache_clear()
+    long_path = "/" + "x" * MEMO_PATH_LENGTH + "/"
+    with contextlib.suppress(Resolver404):
+        resolve_memo(long_path)
+    assert _kept.cache_info().currsize == 0
+    assert resolve_memo("/memo/1/").url_name == "memo"
+    assert _kept.cache_info().currsize == 1
+
+
+def test_another_urlconf_is_another_memo():
+    assert resolve_memo("/memo/3/").func is _view
+    with override_settings(ROOT_URLCONF="portal.urls"):
+        assert resolve_memo("/memo/3/").func is not _view  # the site's own pages
+    assert resolve_memo("/memo/3/").func is _view
+
+
+@pytest.mark.django_db
+def test_the_production_handler_serves_through_the_memo():
+    handler = PortalWSGIHandler()
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": "/memo/5/",
+        "QUERY_STRING": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "testserver",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(b""),
+    }
+    statuses = []
+
+    def start_response(status, headers, exc_info=None):
+        statuses.append(status)
+
+    with override_settings(ROOT_URLCONF=__name__, SECURE_SSL_REDIRECT=False):
+        for _ in range(2):
+            body = b"".join(handler(dict(environ, **{"wsgi.input": io.BytesIO()}), start_response))
+            assert body == b"['number', 'touched']"
+    assert statuses == ["200 OK", "200 OK"]
