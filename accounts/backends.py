@@ -49,6 +49,11 @@ _prefetched: ContextVar[tuple[Any, User | None] | None] = ContextVar(
 )
 
 
+def auth_user_cache_key(user_id: Any) -> str:
+    """The cache key of ``user_id``'s row, for a caller reading it with other keys."""
+    return _key(user_id)
+
+
 @contextmanager
 def auth_user_read_with(*, user_id: Any, keys: list[str]) -> Iterator[dict[str, Any]]:
     """Read the cached row of ``user_id`` and ``keys`` in one round trip; inside the block
@@ -56,9 +61,18 @@ def auth_user_read_with(*, user_id: Any, keys: list[str]) -> Iterator[dict[str, 
     Yields what the cache held under ``keys``."""
     key = _key(user_id)
     found = cache.get_many([key, *keys])
-    token = _prefetched.set((user_id, found.pop(key, None)))
-    try:
+    with auth_user_given(user_id=user_id, row=found.pop(key, None)):
         yield found
+
+
+@contextmanager
+def auth_user_given(*, user_id: Any, row: User | None) -> Iterator[None]:
+    """Inside the block ``get_user(user_id)`` takes ``row``, the value the caller read under
+    ``auth_user_cache_key(user_id)`` (None: not cached, so the database), without a read of
+    its own."""
+    token = _prefetched.set((user_id, row))
+    try:
+        yield
     finally:
         _prefetched.reset(token)
 

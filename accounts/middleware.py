@@ -32,7 +32,7 @@ from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.backends import auth_user_read_with
+from accounts.backends import auth_user_cache_key, auth_user_given, auth_user_read_with
 from accounts.models import User
 from accounts.views.auth import sign_in_throttled
 from core.memberpage import member_page_prefetch_keys, member_page_prefetched
@@ -63,14 +63,70 @@ class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
 
     def process_request(self, request: HttpRequest) -> None:
         super().process_request(request)
+        session_key = (
+            request.session.session_key if settings.SESSION_COOKIE_NAME in request.COOKIES else None
+        )
+        if session_key is not None and self._one_round_trip(request, session_key):
+            return
         user_id = _session_user_id(request)
-        keys = member_page_prefetch_keys(request, user_id=user_id) if user_id is not None else []
-        if not keys:
+        if user_id is None:
             request.user = get_user(request)
             return
+        keys = member_page_prefetch_keys(request, user_id=user_id)
         with auth_user_read_with(user_id=user_id, keys=keys) as found:
             request.user = get_user(request)
-        member_page_prefetched(request, found=found)
+        if session_key is not None:
+            _remember(_SESSION_USERS, session_key, user_id)
+            if keys:
+                _remember(_PAGE_KEYS, (session_key, request.get_full_path()), keys)
+        if keys:
+            member_page_prefetched(request, found=found)
+
+    def _one_round_trip(self, request: HttpRequest, session_key: str) -> bool:
+        """For a session this process has served before: the session, its user's row and
+        the kept page read together, then checked. What is read besides the session is a
+        guess from that earlier request: the user id (a session key never changes hands:
+        signing in and out give new keys) counts only if the session read now names the
+        same user, and the page's keys only if they are what this request works out from
+        the session just read (its region, the language, the public pages' version)."""
+        guess = _SESSION_USERS.get(session_key)
+        # core.sessions reads other keys with the session, from the cache the user rows
+        # and kept pages live in.
+        if (
+            guess is None
+            or not hasattr(request.session, "load_with")
+            or settings.SESSION_CACHE_ALIAS != "default"
+        ):
+            return False
+        row_key = auth_user_cache_key(guess)
+        page_slot = (session_key, request.get_full_path())
+        guessed = _PAGE_KEYS.get(page_slot, [])
+        found = request.session.load_with([row_key, *guessed])
+        if _session_user_id(request) != guess:
+            return False  # the session is read now; the usual path goes on from there
+        with auth_user_given(user_id=guess, row=found.get(row_key)):
+            request.user = get_user(request)
+        keys = member_page_prefetch_keys(request, user_id=guess)  # the session is read
+        if keys:
+            if keys != guessed:
+                found = cache.get_many(keys)
+                _remember(_PAGE_KEYS, page_slot, keys)
+            member_page_prefetched(request, found=found)
+        return True
+
+
+#: What this process last read for a session (its user id) and for a session's page (the
+#: kept page's keys): the guesses that let the session's next request read everything in
+#: one round trip. Bounded (emptied when full); a stale guess only costs a round trip.
+_SESSION_USERS: dict[str, int] = {}
+_PAGE_KEYS: dict[tuple[str, str], list[str]] = {}
+_GUESSES_MAX = 20_000
+
+
+def _remember(guesses: dict, key: object, value: object) -> None:
+    if len(guesses) >= _GUESSES_MAX:
+        guesses.clear()
+    guesses[key] = value
 
 
 def _session_user_id(request: HttpRequest) -> int | None:

@@ -39,6 +39,7 @@ from core.resolve import resolve_memo
 PAGE_CACHE_SECONDS = 60
 VERSION_KEY = "pagecache:version"
 _PLACEHOLDER = "__PORTAL_CSRF_TOKEN__"
+_PLACEHOLDER_BYTES = _PLACEHOLDER.encode("ascii")
 _TOKEN_PATTERNS = (
     re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"'),
     re.compile(r'"X-CSRFToken": "([^"]+)"'),
@@ -102,11 +103,11 @@ for _model in PUBLIC_CONTENT_MODELS:
 #: costs no network round trip. Keys carry the version, so an invalidation reaches it as
 #: soon as the process re-reads the version (LOCAL_VERSION_SECONDS).
 LOCAL_PAGES = 256
-_pages: OrderedDict[str, tuple[float, tuple[str, str]]] = OrderedDict()
+_pages: OrderedDict[str, tuple[float, tuple[bytes, str]]] = OrderedDict()
 _pages_lock = threading.Lock()
 
 
-def _local_get(key: str) -> tuple[str, str] | None:
+def _local_get(key: str) -> tuple[bytes, str] | None:
     with _pages_lock:
         entry = _pages.get(key)
         if entry is None:
@@ -119,7 +120,7 @@ def _local_get(key: str) -> tuple[str, str] | None:
         return value
 
 
-def _local_set(key: str, value: tuple[str, str], seconds: float) -> None:
+def _local_set(key: str, value: tuple[bytes, str], seconds: float) -> None:
     with _pages_lock:
         _pages[key] = (time.monotonic() + seconds, value)
         _pages.move_to_end(key)
@@ -170,15 +171,24 @@ def page_tokens_strip(html: str) -> str:
     return html
 
 
-def page_tokens_fill(html: str, request: HttpRequest) -> str:
-    """A cached page with this visitor's own CSRF token in place of the placeholder."""
-    return html.replace(_PLACEHOLDER, get_token(request)) if _PLACEHOLDER in html else html
+def page_tokens_fill(content: bytes, request: HttpRequest) -> bytes:
+    """A cached page (bytes, as kept: no decoding and encoding again on each hit, a tenth of
+    a region page's time) with this visitor's own CSRF token in place of the placeholder."""
+    if _PLACEHOLDER_BYTES not in content:
+        return content
+    return content.replace(_PLACEHOLDER_BYTES, get_token(request).encode("ascii"))
+
+
+def page_kept(html: str, charset: str) -> bytes:
+    """What a page cache keeps of a rendered page: its token stripped, in its charset."""
+    return page_tokens_strip(html).encode(charset)
 
 
 def _key(request: HttpRequest) -> str:
     raw = "|".join(pagecache_vary_parts(request))
     digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
-    return f"pagecache:{pagecache_version()}:{digest}"
+    # "b": pages are kept as bytes (entries of the str format are never read)
+    return f"pagecache:b:{pagecache_version()}:{digest}"
 
 
 def _hit(request: HttpRequest) -> HttpResponse | None:
@@ -215,9 +225,9 @@ def anonymous_page_cache(view: Callable[..., HttpResponse]) -> Callable[..., Htt
         ):
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
-            html = page_tokens_strip(response.content.decode(response.charset))
-            cache.set(key, (html, response["Content-Type"]), PAGE_CACHE_SECONDS)
-            _local_set(key, (html, response["Content-Type"]), PAGE_CACHE_SECONDS / 2)
+            kept = page_kept(response.content.decode(response.charset), response.charset)
+            cache.set(key, (kept, response["Content-Type"]), PAGE_CACHE_SECONDS)
+            _local_set(key, (kept, response["Content-Type"]), PAGE_CACHE_SECONDS / 2)
             response["X-Page-Cache"] = "miss"
         return response
 

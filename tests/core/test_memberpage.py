@@ -169,8 +169,10 @@ def test_a_kept_page_gets_the_nonce_of_its_own_response(member, settings):
     assert f"'nonce-{used}'" in second["Content-Security-Policy"]
 
 
-def test_a_hit_reads_the_cache_twice_the_session_then_user_and_page_together(member, monkeypatch):
+def test_a_hit_reads_the_session_the_user_and_the_page_in_one_round_trip(member, monkeypatch):
     from django.core.cache import caches
+
+    from accounts import middleware
 
     client = _signed_in(member)
     assert _me(client)[0] == "miss"
@@ -186,5 +188,19 @@ def test_a_hit_reads_the_cache_twice_the_session_then_user_and_page_together(mem
         monkeypatch.setattr(backend, name, counted)
     state, html = _me(client)
     assert state == "hit" and "周明" in html
-    # the session, then the member's user row with the kept page and its generation
+    assert reads == ["get_many"]
+    # a process that has not served this session yet: the session, then the rest together
+    middleware._SESSION_USERS.clear()
+    middleware._PAGE_KEYS.clear()
+    reads.clear()
+    assert _me(client)[0] == "hit"
     assert reads == ["get", "get_many"]
+
+
+def test_a_hit_has_the_caching_headers_of_a_freshly_rendered_page(member):
+    client = _signed_in(member)
+    miss = client.get(reverse("accounts:me"))
+    hit = client.get(reverse("accounts:me"))
+    assert (miss["X-Page-Cache"], hit["X-Page-Cache"]) == ("miss", "hit")
+    assert hit["Cache-Control"] == miss["Cache-Control"]
+    assert hit["Expires"].endswith(" GMT") and "Expires" in miss
