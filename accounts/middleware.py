@@ -123,7 +123,13 @@ _PAGE_KEYS: dict[tuple[str, str], list[str]] = {}
 _GUESSES_MAX = 20_000
 
 
+#: Longer paths (a made-up query string) are not remembered: at most 20,000 short entries.
+_GUESS_PATH_LENGTH = 256
+
+
 def _remember(guesses: dict, key: object, value: object) -> None:
+    if isinstance(key, tuple) and len(key[1]) > _GUESS_PATH_LENGTH:
+        return
     if len(guesses) >= _GUESSES_MAX:
         guesses.clear()
     guesses[key] = value

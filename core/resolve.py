@@ -38,8 +38,9 @@ def resolve_memo(path_info: str, urlconf: Any = None) -> ResolverMatch:
     match = object.__new__(ResolverMatch)
     match.__dict__.update(kept.__dict__)
     match.kwargs = dict(kept.kwargs)
-    match.captured_kwargs = dict(kept.captured_kwargs or {})
-    match.extra_kwargs = dict(kept.extra_kwargs or {})
+    for name in ("captured_kwargs", "extra_kwargs"):
+        value = getattr(kept, name)
+        setattr(match, name, dict(value) if value is not None else None)
     return match
 
 

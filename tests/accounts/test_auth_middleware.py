@@ -72,3 +72,12 @@ def test_a_page_guess_from_another_region_is_not_used(union_tree, client):
     response = client.get("/hebei/langfang/")
     assert response.status_code == 200 and response["X-Page-Cache"] == "hit"
     assert middleware._PAGE_KEYS[slot] == remembered
+
+
+def test_a_long_made_up_query_is_served_but_never_remembered(union_tree, client):
+    zhou = _member("13800000055", "周明")
+    client.force_login(zhou, backend="accounts.backends.ModelBackend")
+    long_path = "/me/?q=" + "x" * 300
+    assert client.get(long_path).status_code == 200
+    session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert (session_key, long_path) not in middleware._PAGE_KEYS
