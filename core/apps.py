@@ -17,6 +17,8 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from core import checks as _header_checks  # noqa: F401 - registers core.checks
+
         # The page caches connect their invalidation signals on import: in every process
         # (web, Celery, commands), not only where their views are loaded.
         from core import csrf_tokens, memberpage, pagecache, unfold_patches  # noqa: F401

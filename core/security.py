@@ -22,7 +22,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import asdict
-from typing import Any, ClassVar
+from typing import Any
 
 from csp.constants import HEADER
 from csp.middleware import CheckableLazyObject, CSPMiddleware, PolicyParts
@@ -32,6 +32,7 @@ from django.core.cache import cache
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import ResponseHeaders
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -45,11 +46,10 @@ class PortalCSPMiddleware(CSPMiddleware):
     single directives for the admin and the API docs.
 
     The header of a response without per-view changes (no ``@csp_update``, no nonce used) is
-    built once per path prefix and kept: django-csp would rebuild it from the settings on
-    every response.
+    built once per path prefix and kept (``csp_plain_header``): django-csp would rebuild it
+    from the settings on every response. ``core.headers`` serves it with the other security
+    headers; this class stays django-csp's for everything else.
     """
-
-    _built: ClassVar[dict[str, str]] = {}
 
     def _relaxed_prefix(self, request) -> str:
         for prefix in getattr(settings, "PORTAL_CSP_RELAXED", {}):
@@ -66,28 +66,66 @@ class PortalCSPMiddleware(CSPMiddleware):
         return parts
 
     def process_response(self, request, response):
-        plain = (
-            HEADER not in response
-            and getattr(request, "_csp_nonce", None) is None
-            and not getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
-            and not any(
-                getattr(response, attr, None)
-                for attr in ("_csp_config", "_csp_update", "_csp_replace", "_csp_exempt")
-            )
-        )
-        if not plain:
-            return super().process_response(request, response)
-        prefix = self._relaxed_prefix(request)
-        policy = self._built.get(prefix)
+        policy = csp_plain_header(self, request, response)
         if policy is None:
-            policy = build_policy(**asdict(self.get_policy_parts(request, response)))
-            self._built[prefix] = policy
-        excluded = settings.CONTENT_SECURITY_POLICY.get("EXCLUDE_URL_PREFIXES") or ()
-        if policy and not request.path_info.startswith(tuple(excluded)):
-            response[HEADER] = policy
+            return super().process_response(request, response)
+        if policy:
+            response.headers._store[policy[0]] = policy[1]
         # As django-csp does: a nonce asked for after the header is written is an error.
         request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
         return response
+
+
+#: What the plain responses of a path prefix get: the header as a response keeps it, or ().
+_PLAIN: dict[str, tuple] = {}
+#: Read from the settings once (a missing setting is an exception on every read).
+_SETTINGS: dict[str, Any] = {}
+
+
+def _csp_settings() -> dict[str, Any]:
+    if not _SETTINGS:
+        _SETTINGS["report_only"] = bool(
+            getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
+        )
+        _SETTINGS["excluded"] = tuple(
+            settings.CONTENT_SECURITY_POLICY.get("EXCLUDE_URL_PREFIXES") or ()
+        )
+        _SETTINGS["relaxed"] = tuple(getattr(settings, "PORTAL_CSP_RELAXED", {}))
+    return _SETTINGS
+
+
+_CHANGED_BY_VIEW = ("_csp_config", "_csp_update", "_csp_replace", "_csp_exempt")
+
+
+def csp_plain_header(
+    middleware: PortalCSPMiddleware, request: HttpRequest, response: HttpResponse
+) -> tuple | None:
+    """The Content-Security-Policy of a response no view changed (no header of its own, no
+    ``@csp_update`` and friends, no nonce used, no report-only policy): ``(lower-cased name,
+    (name, value))`` as the response's headers keep it, or ``()`` for none (an excluded
+    prefix). None for any other response: django-csp's own ``process_response`` answers it.
+    Built once per path prefix from django-csp's policy parts, so it is what django-csp
+    would write."""
+    known = _csp_settings()
+    if (
+        known["report_only"]
+        or getattr(request, "_csp_nonce", None) is not None
+        or HEADER in response
+    ):
+        return None
+    for attr in _CHANGED_BY_VIEW:
+        if getattr(response, attr, None):
+            return None
+    path = request.path_info
+    if path.startswith(known["excluded"]):
+        return ()
+    prefix = next((p for p in known["relaxed"] if path.startswith(p)), "")
+    header = _PLAIN.get(prefix)
+    if header is None:
+        policy = build_policy(**asdict(middleware.get_policy_parts(request, response)))
+        header = next(iter(ResponseHeaders({HEADER: policy})._store.items())) if policy else ()
+        _PLAIN[prefix] = header
+    return header
 
 
 @receiver(setting_changed)
@@ -95,7 +133,8 @@ def _forget_built_policies(*, setting: str, **kwargs: Any) -> None:
     if setting in ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY") or (
         setting == "PORTAL_CSP_RELAXED"
     ):
-        PortalCSPMiddleware._built.clear()
+        _PLAIN.clear()
+        _SETTINGS.clear()
 
 
 # --- Rate limits ---------------------------------------------------------------------------

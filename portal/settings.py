@@ -84,16 +84,15 @@ MIDDLEWARE = [
     # First: the client's address from X-Forwarded-For when nginx (a trusted proxy) sent it.
     "core.middleware.ClientAddressMiddleware",
     "core.middleware.RequestLogMiddleware",
-    "django.middleware.security.SecurityMiddleware",
-    # Content-Security-Policy (django-csp), relaxed only for the admin and API docs.
-    "core.security.PortalCSPMiddleware",
+    # Django's SecurityMiddleware and XFrameOptionsMiddleware and the Content-Security-Policy
+    # (django-csp, relaxed only for the admin and API docs) in one layer (issue 19).
+    "core.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Django's LocaleMiddleware without the per-request look-up of a language in the path.
     "core.middleware.PathlessLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # a cached public page for a visitor without a session, before everything that only
     # matters to someone signed in (issue 19); after CSRF, language and session.
     "core.pagecache.AnonymousPageCacheMiddleware",
@@ -115,6 +114,10 @@ MIDDLEWARE = [
     # axes must be last: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
+
+# core.headers does the work of Django's SecurityMiddleware and XFrameOptionsMiddleware; its
+# checks (core.checks) run Django's gated ones and say when neither is installed.
+SILENCED_SYSTEM_CHECKS = ["security.W001", "security.W002"]
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
