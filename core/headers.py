@@ -31,6 +31,7 @@ from csp.middleware import CheckableLazyObject
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.http.response import ResponseHeaders
+from django.utils.cache import patch_vary_headers
 
 from core.security import PortalCSPMiddleware, csp_plain_header
 
@@ -127,3 +128,13 @@ def _nonce_too_late() -> None:
 #: What ``request.csp_nonce`` is once the header is written (as django-csp leaves it): reading
 #: it raises. It holds nothing of a request, so one serves all.
 _NONCE_TOO_LATE = CheckableLazyObject(_nonce_too_late)
+
+
+def vary_on(response: HttpResponse, name: str) -> None:
+    """``patch_vary_headers(response, (name,))``; a response without ``Vary`` yet (the usual
+    case) gets it without the parsing. ``name`` is a header name the code chose, not input."""
+    store = response.headers._store
+    if "vary" in store:
+        patch_vary_headers(response, (name,))
+    else:
+        store["vary"] = ("Vary", name)

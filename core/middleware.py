@@ -1,6 +1,7 @@
 """One structured log line per request, with a request id that is echoed to the client; the
 client's address behind the proxy; the language of a site without language prefixes;
-message storage made only for requests that use it."""
+message storage made only for requests that use it; Django's session and common middleware
+with their usual case made cheap (issue 19)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,17 @@ from django.conf import settings
 from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.messages.storage import default_storage
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
+from django.http.response import ResponseHeaders
+from django.middleware.common import CommonMiddleware
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject, empty
+
+from core.headers import vary_on
 
 logger = logging.getLogger("portal.request")
 
@@ -130,7 +137,17 @@ class PathlessLocaleMiddleware(LocaleMiddleware):
     def process_request(self, request: HttpRequest) -> None:
         if self._prefixed or getattr(request, "urlconf", None):
             return super().process_request(request)
-        language = translation.get_language_from_request(request, check_path=False)
+        asked = (
+            request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or "",
+            request.META.get("HTTP_ACCEPT_LANGUAGE", ""),
+        )
+        language = _LANGUAGE_OF.get(asked)
+        if language is None:
+            language = translation.get_language_from_request(request, check_path=False)
+            if len(asked[0]) + len(asked[1]) <= _ASKED_LENGTH:
+                if len(_LANGUAGE_OF) >= _ASKED_MAX:
+                    _LANGUAGE_OF.clear()
+                _LANGUAGE_OF[asked] = language
         translation.activate(language)
         # What get_language() answers now, without its thread-local read (3 µs).
         request.LANGUAGE_CODE = translation.to_language(language)
@@ -139,9 +156,31 @@ class PathlessLocaleMiddleware(LocaleMiddleware):
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         if self._prefixed or getattr(request, "urlconf", None):
             return super().process_response(request, response)
-        patch_vary_headers(response, ("Accept-Language",))
-        response.headers.setdefault("Content-Language", translation.get_language())
+        vary_on(response, "Accept-Language")
+        language = translation.get_language()
+        header = _CONTENT_LANGUAGE.get(language)
+        if header is None:
+            header = next(iter(ResponseHeaders({"Content-Language": language})._store.values()))
+            if len(_CONTENT_LANGUAGE) < _ASKED_MAX:
+                _CONTENT_LANGUAGE[language] = header
+        response.headers._store.setdefault("content-language", header)
         return response
+
+
+#: The language a request's language cookie and Accept-Language header come to (short strings
+#: a browser repeats on every request; Django works them out each time): at most this many
+#: pairs kept, of at most that many characters, emptied when full and when languages change.
+_LANGUAGE_OF: dict[tuple[str, str], str] = {}
+_ASKED_MAX = 2048
+_ASKED_LENGTH = 1024
+#: Content-Language as the response keeps it (checked once by Django), per language.
+_CONTENT_LANGUAGE: dict[str, tuple[str, str]] = {}
+
+
+@receiver(setting_changed)
+def _forget_languages(*, setting: str, **kwargs) -> None:
+    if setting in ("LANGUAGES", "LANGUAGE_CODE", "LANGUAGE_COOKIE_NAME", "LOCALE_PATHS"):
+        _LANGUAGE_OF.clear()
 
 
 class LazyMessageMiddleware(MessageMiddleware):
@@ -161,3 +200,60 @@ class LazyMessageMiddleware(MessageMiddleware):
         if isinstance(storage, SimpleLazyObject) and storage._wrapped is empty:
             return response
         return super().process_response(request, response)
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, with the answer for a session neither changed nor emptied worked out without
+    its settings and header parsing: only ``Vary: Cookie`` when the session was read. Saving,
+    a new cookie and deleting an emptied session's cookie are Django's own."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if (
+            session is None
+            or session.modified
+            or settings.SESSION_SAVE_EVERY_REQUEST
+            or (settings.SESSION_COOKIE_NAME in request.COOKIES and session.is_empty())
+        ):
+            return super().process_response(request, response)
+        if session.accessed:
+            vary_on(response, "Cookie")
+        return response
+
+
+class PortalCommonMiddleware(CommonMiddleware):
+    """Django's ``CommonMiddleware`` (no user agent denied, no ``www.`` added: the portal sets
+    neither) with the host checked by Django once per distinct ``Host`` header, and
+    ``Content-Length`` written without a second validation of a number."""
+
+    def process_request(self, request: HttpRequest) -> HttpResponse | None:
+        if settings.DISALLOWED_USER_AGENTS or settings.PREPEND_WWW:
+            return super().process_request(request)
+        raw = request.META.get("HTTP_HOST")
+        if raw is None or raw not in _GOOD_HOSTS:
+            request.get_host()  # DisallowedHost (400) for a host not in ALLOWED_HOSTS
+            if raw is not None and not settings.USE_X_FORWARDED_HOST:
+                if len(_GOOD_HOSTS) >= _GOOD_HOSTS_MAX:
+                    _GOOD_HOSTS.clear()
+                _GOOD_HOSTS.add(raw)
+        return None
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if response.status_code == 404 and self.should_redirect_with_slash(request):
+            return self.response_redirect_class(self.get_full_path_with_slash(request))
+        store = response.headers._store
+        if not response.streaming and "content-length" not in store:
+            store["content-length"] = ("Content-Length", str(len(response.content)))
+        return response
+
+
+#: ``Host`` headers Django's ``get_host`` accepted (only accepted ones, so bounded by
+#: ALLOWED_HOSTS in practice; emptied when full and when the host settings change).
+_GOOD_HOSTS: set[str] = set()
+_GOOD_HOSTS_MAX = 256
+
+
+@receiver(setting_changed)
+def _forget_hosts(*, setting: str, **kwargs) -> None:
+    if setting in ("ALLOWED_HOSTS", "USE_X_FORWARDED_HOST", "DEBUG"):
+        _GOOD_HOSTS.clear()

@@ -17,17 +17,38 @@ outage cannot be used for longer than that once Redis is back.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 
 from django.conf import settings
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
+from django.core.cache import caches
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
 
+@functools.cache
+def _serializer(path: str) -> type:
+    return import_string(path)
+
+
 class SessionStore(CachedDBStore):
     cache_key_prefix = "core.sessions"
+
+    def __init__(self, session_key: str | None = None) -> None:
+        # SessionBase's, without what Django repeats for every request's store (the
+        # serializer imported by name, the cache looked up through a thread-local): the
+        # serializer once per setting, the cache on first use. Issue 19.
+        self._session_key = session_key
+        self.accessed = False
+        self.modified = False
+        self.serializer = _serializer(settings.SESSION_SERIALIZER)
+
+    @functools.cached_property
+    def _cache(self):
+        return caches[settings.SESSION_CACHE_ALIAS]
 
     def _cache_seconds(self, age: int) -> int:
         return max(0, min(age, settings.SESSION_CACHE_SECONDS))

@@ -88,10 +88,11 @@ MIDDLEWARE = [
     # (django-csp, relaxed only for the admin and API docs) in one layer (issue 19).
     "core.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's session and common middleware, their usual case made cheap (issue 19).
+    "core.middleware.SessionMiddleware",
     # Django's LocaleMiddleware without the per-request look-up of a language in the path.
     "core.middleware.PathlessLocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    "core.middleware.PortalCommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     # a cached public page for a visitor without a session, before everything that only
     # matters to someone signed in (issue 19); after CSRF, language and session.
