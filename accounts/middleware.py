@@ -11,6 +11,7 @@ import logging
 import math
 import time
 from collections.abc import Callable
+from functools import partial
 from urllib.parse import urlencode
 
 from allauth.account import app_settings as allauth_account_settings
@@ -22,7 +23,8 @@ from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.middleware import (
     AuthenticationMiddleware as DjangoAuthenticationMiddleware,
 )
-from django.contrib.auth.middleware import get_user
+from django.contrib.auth.middleware import auser, get_user
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -62,6 +64,14 @@ class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
     """
 
     def process_request(self, request: HttpRequest) -> None:
+        if hasattr(request, "session") and settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            # No session cookie: nobody can be signed in, which is what get_user() would find
+            # after looking the user's id up in the (empty) session. The session is marked
+            # read as that look-up marks it, so the response still varies on Cookie.
+            request.session.get(SESSION_KEY)
+            request.user = request._cached_user = AnonymousUser()
+            request.auser = partial(auser, request)
+            return
         super().process_request(request)
         session_key = (
             request.session.session_key if settings.SESSION_COOKIE_NAME in request.COOKIES else None
@@ -223,16 +233,19 @@ def _has_mfa_in_session(request: HttpRequest) -> bool:
     return any(record.get("method") == "mfa" for record in records)
 
 
-#: (script prefix, urlconf) → the admin's root and login paths: two ``reverse`` calls were a
-#: tenth of the full-middleware ceiling's time (issue 19), for paths that never change.
-_ADMIN_PATHS: dict[tuple[str, str], tuple[str, str]] = {}
+#: urlconf → the admin's root and login paths within the site (``path_info``, without the
+#: script prefix): two ``reverse`` calls were a tenth of the full-middleware ceiling's time
+#: (issue 19), and the script prefix a thread-local read, for paths that never change.
+_ADMIN_PATHS: dict[str, tuple[str, str]] = {}
 
 
 def _admin_paths(request: HttpRequest) -> tuple[str, str]:
-    key = (get_script_prefix(), str(getattr(request, "urlconf", None) or settings.ROOT_URLCONF))
+    key = str(getattr(request, "urlconf", None) or settings.ROOT_URLCONF)
     paths = _ADMIN_PATHS.get(key)
     if paths is None:
-        paths = _ADMIN_PATHS[key] = (reverse("admin:index"), reverse("admin:login"))
+        cut = len(get_script_prefix()) - 1
+        paths = (reverse("admin:index")[cut:], reverse("admin:login")[cut:])
+        _ADMIN_PATHS[key] = paths
     return paths
 
 
@@ -254,14 +267,14 @@ class StaffMfaMiddleware:
 
     def _gate(self, request: HttpRequest) -> HttpResponse | None:
         admin_root, admin_login = _admin_paths(request)
-        if not request.path.startswith(admin_root):
+        if not request.path_info.startswith(admin_root):
             return None
         user = request.user
-        if request.path == admin_login:
+        if request.path_info == admin_login:
             if user.is_authenticated and not user.is_staff:
                 raise Http404
             if not user.is_authenticated:
-                return redirect(_login_url(request.GET.get("next") or admin_root))
+                return redirect(_login_url(request.GET.get("next") or reverse("admin:index")))
             # Signed-in staff fall through to the gate below, then the admin sends them on.
         if not user.is_authenticated:
             return None  # the admin itself redirects to its login, handed over above

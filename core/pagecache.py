@@ -34,7 +34,7 @@ from django.urls import Resolver404
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
-from core.resolve import resolve_memo
+from core.resolve import resolve_marks
 
 PAGE_CACHE_SECONDS = 60
 VERSION_KEY = "pagecache:version"
@@ -281,8 +281,8 @@ def view_marks(request: HttpRequest) -> frozenset[str]:
     """Which page caches (``_MARKS``) wrap the view at the request's path, before the
     handler resolves it (from ``core.resolve``'s memo: resolving a region page walks most
     of the patterns, a fifth of a cached page's time, issue 19)."""
+    urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
     try:
-        match = resolve_memo(request.path_info, getattr(request, "urlconf", None))
+        return resolve_marks(request.path_info, urlconf, _MARKS)
     except Resolver404:
         return frozenset()
-    return frozenset(mark for mark in _MARKS if getattr(match.func, mark, False))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import setting_changed
 from django.dispatch import receiver
@@ -49,8 +50,26 @@ def _kept(path_info: str, urlconf: Any) -> ResolverMatch:
     return get_resolver(urlconf).resolve(path_info)
 
 
+def resolve_marks(path_info: str, urlconf: Any, marks: tuple[str, ...]) -> frozenset[str]:
+    """Which of the attributes ``marks`` the view at ``path_info`` carries (true), without a
+    copy of its match; raises ``Resolver404`` as ``resolve`` does (never kept)."""
+    if len(path_info) > MEMO_PATH_LENGTH:
+        return _marks_of(get_resolver(urlconf).resolve(path_info).func, marks)
+    return _kept_marks(path_info, urlconf, marks)
+
+
+def _marks_of(view: Any, marks: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(mark for mark in marks if getattr(view, mark, False))
+
+
+@functools.lru_cache(maxsize=MEMO_PATHS)
+def _kept_marks(path_info: str, urlconf: Any, marks: tuple[str, ...]) -> frozenset[str]:
+    return _marks_of(_kept(path_info, urlconf).func, marks)
+
+
 def resolve_memo_clear() -> None:
     _kept.cache_clear()
+    _kept_marks.cache_clear()
 
 
 @receiver(setting_changed)
@@ -66,7 +85,8 @@ class ResolveMemoMixin:
         urlconf = getattr(request, "urlconf", None)
         if urlconf is not None:
             set_urlconf(urlconf)
-        match = resolve_memo(request.path_info, urlconf)
+        # Django's resolves with ROOT_URLCONF itself unless the request names its own.
+        match = resolve_memo(request.path_info, urlconf or settings.ROOT_URLCONF)
         request.resolver_match = match
         return match
 

@@ -116,3 +116,33 @@ def test_totp_setup_page_is_chinese(client, staff):
     body = page.content.decode()
     assert "开启两步验证" in body
     assert "data:image/svg+xml;base64," in body
+
+
+def test_the_admin_gate_holds_under_a_script_prefix():
+    # the portal served under /portal/ behind the proxy: the gate compares paths within it
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import Http404, HttpResponse
+    from django.test import RequestFactory
+    from django.urls import get_script_prefix, set_script_prefix
+
+    from accounts.middleware import _ADMIN_PATHS, StaffMfaMiddleware
+
+    gate = StaffMfaMiddleware(lambda request: HttpResponse(b"admin"))
+    before = get_script_prefix()
+    _ADMIN_PATHS.clear()
+    set_script_prefix("/portal/")
+    try:
+        member = RequestFactory().get("/admin/", SCRIPT_NAME="/portal")
+        member.user = UserFactory.build()
+        assert member.path == "/portal/admin/" and member.path_info == "/admin/"
+        with pytest.raises(Http404):
+            gate(member)
+        visitor = RequestFactory().get("/admin/login/", SCRIPT_NAME="/portal")
+        visitor.user = AnonymousUser()
+        response = gate(visitor)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/portal/auth/login/")
+        assert "next=%2Fportal%2Fadmin%2F" in response["Location"]
+    finally:
+        set_script_prefix(before)
+        _ADMIN_PATHS.clear()

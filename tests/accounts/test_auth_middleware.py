@@ -4,7 +4,9 @@ never trusting what it guessed (issue 19)."""
 from __future__ import annotations
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.conf import settings
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -81,3 +83,35 @@ def test_a_long_made_up_query_is_served_but_never_remembered(union_tree, client)
     assert client.get(long_path).status_code == 200
     session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
     assert (session_key, long_path) not in middleware._PAGE_KEYS
+
+
+def test_a_visitor_without_a_session_cookie_is_anonymous_at_no_cost(
+    union_tree, django_assert_num_queries
+):
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+
+    from accounts.middleware import AuthenticationMiddleware
+    from core.middleware import SessionMiddleware
+
+    request = RequestFactory().get("/")
+    seen = {}
+
+    def view(request):
+        seen["user"] = request.user
+        seen["cached"] = request._cached_user
+        return HttpResponse(b"ok")
+
+    with django_assert_num_queries(0):
+        response = SessionMiddleware(AuthenticationMiddleware(view))(request)
+    assert isinstance(seen["user"], AnonymousUser) and seen["cached"] is seen["user"]
+    assert response["Vary"] == "Cookie"  # read, as Django's get_user reads the session
+    assert async_to_sync(request.auser)().is_authenticated is False
+
+
+def test_a_stale_session_cookie_still_goes_the_whole_way(union_tree):
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = "no-such-session-key-0123456789"
+    response = client.get(reverse("accounts:me"))
+    assert response.status_code == 302  # signed out: to the login page
+    assert response.wsgi_request.user.is_authenticated is False

@@ -83,3 +83,29 @@ def test_the_production_handler_serves_through_the_memo():
             body = b"".join(handler(dict(environ, **{"wsgi.input": io.BytesIO()}), start_response))
             assert body == b"['number', 'touched']"
     assert statuses == ["200 OK", "200 OK"]
+
+
+def test_the_marks_of_a_path_are_its_views_and_a_miss_is_never_kept():
+    from core.pagecache import view_marks
+    from core.resolve import _kept_marks, resolve_marks
+
+    _kept_marks.cache_clear()
+    marks = ("anonymous_page_cache", "member_page_cache")
+    view = resolve("/hebei/", __name__).func
+    expected = {mark for mark in marks if getattr(view, mark, False)}
+    assert "anonymous_page_cache" in expected
+    assert resolve_marks("/hebei/", __name__, marks) == expected
+    assert resolve_marks("/memo/7/", __name__, marks) == frozenset()
+    with pytest.raises(Resolver404):
+        resolve_marks("/no-such-page/", __name__, marks)
+    assert _kept_marks.cache_info().currsize == 2
+    with pytest.raises(Resolver404):
+        resolve_marks("/no-such-page/" + "x" * MEMO_PATH_LENGTH, __name__, marks)
+    long_memo = "/memo/" + "7" * MEMO_PATH_LENGTH + "/"
+    assert resolve_marks(long_memo, __name__, marks) == frozenset()
+    assert _kept_marks.cache_info().currsize == 2  # long paths are answered, never kept
+
+    class Request:
+        path_info = "/no-such-page/"
+
+    assert view_marks(Request()) == frozenset()
