@@ -83,15 +83,16 @@ _SETTINGS: dict[str, Any] = {}
 
 
 def _csp_settings() -> dict[str, Any]:
-    if not _SETTINGS:
-        _SETTINGS["report_only"] = bool(
-            getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
-        )
-        _SETTINGS["excluded"] = tuple(
-            settings.CONTENT_SECURITY_POLICY.get("EXCLUDE_URL_PREFIXES") or ()
-        )
-        _SETTINGS["relaxed"] = tuple(getattr(settings, "PORTAL_CSP_RELAXED", {}))
-    return _SETTINGS
+    known = _SETTINGS.get("csp")
+    if known is None:
+        # Built whole, then published: a thread never sees it half-filled.
+        known = {
+            "report_only": bool(getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)),
+            "excluded": tuple(settings.CONTENT_SECURITY_POLICY.get("EXCLUDE_URL_PREFIXES") or ()),
+            "relaxed": tuple(getattr(settings, "PORTAL_CSP_RELAXED", {})),
+        }
+        _SETTINGS["csp"] = known
+    return known
 
 
 _CHANGED_BY_VIEW = ("_csp_config", "_csp_update", "_csp_replace", "_csp_exempt")
