@@ -42,7 +42,11 @@ class RequestLogMiddleware:
         started = time.perf_counter()
         response = self.get_response(request)
         duration_ms = round((time.perf_counter() - started) * 1000, 1)
-        response["X-Request-ID"] = request.request_id
+        if request_id:
+            response["X-Request-ID"] = request_id  # the proxy's: checked as any header
+        else:
+            # our own 32 hex digits need no check: written as the response keeps headers
+            response.headers._store["x-request-id"] = ("X-Request-ID", request.request_id)
         if not logger.isEnabledFor(logging.INFO):
             return response
         user = getattr(request, "user", None)
