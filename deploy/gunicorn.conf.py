@@ -9,10 +9,14 @@ Why these numbers (measured in docs/benchmarks.md, "Province scale"):
 - With ``CONN_MAX_AGE`` each thread keeps one PostgreSQL connection: workers × threads
   connections per node (8 here); mind ``max_connections`` when adding nodes.
 - ``max_requests`` with jitter recycles a worker now and then, so a slow leak never grows.
+  50,000 (±10 %): a worker serving ~700 requests/s is renewed about once a minute. At the
+  earlier 5,000 it was renewed every 7 s under load, and each renewal's first requests (a
+  cold process: no kept URL matches, templates or guesses) were the p99 stalls of 130-160 ms
+  on trivial pages in docs/benchmarks.md (issue 19; 40-50 ms at 50,000).
 - ``preload_app`` imports Django once and forks, so workers start fast and share memory.
 
 Environment: ``GUNICORN_BIND`` (127.0.0.1:8000), ``GUNICORN_WORKERS`` (2 × cores),
-``GUNICORN_THREADS`` (2), ``GUNICORN_TIMEOUT`` (30 s).
+``GUNICORN_THREADS`` (2), ``GUNICORN_TIMEOUT`` (30 s), ``GUNICORN_MAX_REQUESTS`` (50,000).
 """
 
 import multiprocessing
@@ -25,8 +29,8 @@ worker_class = "gthread"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 30
 keepalive = 5
-max_requests = 5000
-max_requests_jitter = 500
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 50_000))
+max_requests_jitter = max_requests // 10
 preload_app = True
 # Behind a load balancer or proxy that sets X-Forwarded-Proto (settings trust it when
 # DEBUG is off); list the proxies' addresses in FORWARDED_ALLOW_IPS.
