@@ -30,18 +30,9 @@ from typing import Any
 from csp.middleware import CheckableLazyObject
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
-from django.http.response import ResponseHeaders
 from django.utils.cache import patch_vary_headers
 
-from core.security import PortalCSPMiddleware, csp_plain_header
-
-Pair = tuple[str, tuple[str, str]]
-
-
-def _validated(headers: dict[str, str]) -> tuple[Pair, ...]:
-    """``headers`` as a response keeps them (lower-cased name → (name, value)), checked and
-    encoded once by Django's ``ResponseHeaders``: a bad value fails at start-up, not later."""
-    return tuple(ResponseHeaders(headers)._store.items())
+from core.security import PortalCSPMiddleware, checked_headers, csp_plain_header
 
 
 def _referrer_policy(value: Any) -> str:
@@ -70,7 +61,7 @@ class SecurityHeadersMiddleware:
             if settings.SECURE_HSTS_PRELOAD:
                 value += "; preload"
             hsts["Strict-Transport-Security"] = value
-        self.https_only = _validated(hsts)
+        self.https_only = checked_headers(hsts)
         always = {}
         if settings.SECURE_CONTENT_TYPE_NOSNIFF:
             always["X-Content-Type-Options"] = "nosniff"
@@ -78,8 +69,9 @@ class SecurityHeadersMiddleware:
             always["Referrer-Policy"] = _referrer_policy(settings.SECURE_REFERRER_POLICY)
         if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
             always["Cross-Origin-Opener-Policy"] = settings.SECURE_CROSS_ORIGIN_OPENER_POLICY
-        self.always = _validated(always)
-        (self.frame_options,) = _validated({"X-Frame-Options": settings.X_FRAME_OPTIONS.upper()})
+        self.always = checked_headers(always)
+        frame = {"X-Frame-Options": settings.X_FRAME_OPTIONS.upper()}
+        (self.frame_options,) = checked_headers(frame)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         secure = request.is_secure()

@@ -18,13 +18,13 @@ from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessio
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
-from django.http.response import ResponseHeaders
 from django.middleware.common import CommonMiddleware
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject, empty
 
 from core.headers import vary_on
+from core.security import checked_headers
 
 logger = logging.getLogger("portal.request")
 
@@ -164,7 +164,7 @@ class PathlessLocaleMiddleware(LocaleMiddleware):
         language = translation.get_language()
         header = _CONTENT_LANGUAGE.get(language)
         if header is None:
-            header = next(iter(ResponseHeaders({"Content-Language": language})._store.values()))
+            header = checked_headers({"Content-Language": language})[0][1]
             if len(_CONTENT_LANGUAGE) < _ASKED_MAX:
                 _CONTENT_LANGUAGE[language] = header
         response.headers._store.setdefault("content-language", header)

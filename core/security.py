@@ -38,6 +38,19 @@ from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
+# --- Response headers checked once ---------------------------------------------------------
+
+#: A header as ``HttpResponse.headers`` keeps it: lower-cased name → (name, value).
+HeaderPair = tuple[str, tuple[str, str]]
+
+
+def checked_headers(headers: dict[str, str]) -> tuple[HeaderPair, ...]:
+    """``headers`` as a response keeps them, checked and encoded once by Django's own
+    ``ResponseHeaders`` (a bad value fails here, not on a request), for code that writes the
+    same constant headers on every response (issue 19)."""
+    return tuple(ResponseHeaders(headers)._store.items())
+
+
 # --- Content-Security-Policy ---------------------------------------------------------------
 
 
@@ -124,7 +137,7 @@ def csp_plain_header(
     header = _PLAIN.get(prefix)
     if header is None:
         policy = build_policy(**asdict(middleware.get_policy_parts(request, response)))
-        header = next(iter(ResponseHeaders({HEADER: policy})._store.items())) if policy else ()
+        header = checked_headers({HEADER: policy})[0] if policy else ()
         _PLAIN[prefix] = header
     return header
 
