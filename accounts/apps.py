@@ -8,4 +8,5 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # The cached user rows are dropped on every save: connected in every process.
-        from accounts import backends  # noqa: F401
+        # and the lockout middleware's check is registered.
+        from accounts import backends, checks  # noqa: F401

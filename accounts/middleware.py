@@ -1,7 +1,8 @@
 """Who is signed in (resolved once per request), session lifetime, the staff two-factor gate
 of the admin, the members' consent gate (PIPL), and allauth's rate limits answered in Chinese.
 
-All but the first sit after AuthenticationMiddleware and MessageMiddleware (see MIDDLEWARE).
+axes' lockout response last of all. All but the first sit after AuthenticationMiddleware and
+MessageMiddleware (see MIDDLEWARE).
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from urllib.parse import urlencode
 from allauth.account import app_settings as allauth_account_settings
 from allauth.core.exceptions import RateLimited
 from allauth.core.internal.ratelimit import get_cache_key, parse_rates
+from asgiref.sync import iscoroutinefunction
+from axes.helpers import get_lockout_response
+from axes.middleware import AxesMiddleware
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
@@ -483,3 +487,24 @@ def _phone_code_paths() -> frozenset[str]:
     """The paths of ``_SENDS_PHONE_CODE`` (none takes arguments): comparing the path is
     cheaper than resolving every POST a second time before the handler resolves it."""
     return frozenset(reverse(name) for name in _SENDS_PHONE_CODE)
+
+
+class AxesLockoutMiddleware(AxesMiddleware):
+    """axes' own middleware (a sign-in axes locked out becomes its lockout response), with
+    whether the chain is async decided once, when it is built, as axes itself marks it: axes
+    asks ``iscoroutinefunction(self)`` on every request, seven Python calls (issue 19).
+    Last in ``MIDDLEWARE``; axes' check of its middleware's name is answered by
+    ``accounts.checks``."""
+
+    def __init__(self, get_response: Callable) -> None:
+        super().__init__(get_response)
+        self._is_async = iscoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._is_async:
+            return self.__acall__(request)
+        response = self.get_response(request)
+        if getattr(request, "axes_locked_out", None) and settings.AXES_ENABLED:
+            credentials = getattr(request, "axes_credentials", None)
+            response = get_lockout_response(request, response, credentials)
+        return response

@@ -123,10 +123,30 @@ _NONCE_TOO_LATE = CheckableLazyObject(_nonce_too_late)
 
 
 def vary_on(response: HttpResponse, name: str) -> None:
-    """``patch_vary_headers(response, (name,))``; a response without ``Vary`` yet (the usual
-    case) gets it without the parsing. ``name`` is a header name the code chose, not input."""
+    """``patch_vary_headers(response, (name,))``. ``name`` is a header name the code chose,
+    not input. A response without ``Vary`` yet gets it without the parsing; one with a
+    ``Vary`` seen before gets what Django's parsing made of that value and name then (a page
+    varies on Cookie and Accept-Language: each second name was a dozen calls, issue 19)."""
     store = response.headers._store
-    if "vary" in store:
-        patch_vary_headers(response, (name,))
-    else:
+    current = store.get("vary")
+    if current is None:
         store["vary"] = ("Vary", name)
+        return
+    key = (current[1], name)
+    known = _VARY_JOINED.get(key)
+    if known is None:
+        patch_vary_headers(response, (name,))
+        # Only short values: a view's own long Vary is parsed each time, never kept.
+        if len(current[1]) <= _VARY_LENGTH:
+            if len(_VARY_JOINED) >= _VARY_MAX:
+                _VARY_JOINED.clear()
+            _VARY_JOINED[key] = store["vary"]
+        return
+    store["vary"] = known
+
+
+#: (the response's Vary, a name added) → the Vary header Django's ``patch_vary_headers`` made
+#: of them, as the response keeps it. A pure function of the two; bounded, emptied when full.
+_VARY_JOINED: dict[tuple[str, str], tuple[str, str]] = {}
+_VARY_MAX = 256
+_VARY_LENGTH = 200

@@ -18,10 +18,11 @@ import functools
 from typing import Any
 
 from django.conf import settings
-from django.core.handlers.wsgi import WSGIHandler
+from django.core import signals
+from django.core.handlers.wsgi import WSGIHandler, get_script_name
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.urls import ResolverMatch, get_resolver, get_urlconf, set_urlconf
+from django.urls import ResolverMatch, get_resolver, get_urlconf, set_script_prefix, set_urlconf
 
 MEMO_PATHS = 2048
 MEMO_PATH_LENGTH = 256
@@ -92,4 +93,36 @@ class ResolveMemoMixin:
 
 
 class PortalWSGIHandler(ResolveMemoMixin, WSGIHandler):
-    """The WSGI handler ``portal.wsgi`` serves: Django's, resolving through the memo."""
+    """The WSGI handler ``portal.wsgi`` serves: Django's, resolving through the memo, and
+    handing the server the response's headers as the response keeps them.
+
+    Django's ``response.items()`` looks every header up again by its lower-cased name
+    through ``collections.abc``: three Python calls a header, and a portal page carries a
+    dozen (security headers, CSP, Vary, the request id), a twentieth of the full-middleware
+    ceiling's instructions (issue 19). The pairs it yields are the values of
+    ``response.headers._store``, which this hands over directly; the rest is Django's
+    ``WSGIHandler.__call__`` line for line (``tests/core/test_resolve.py`` holds the two to
+    the same status, headers, cookies and body)."""
+
+    def __call__(self, environ, start_response):
+        set_script_prefix(get_script_name(environ))
+        signals.request_started.send(sender=self.__class__, environ=environ)
+        request = self.request_class(environ)
+        response = self.get_response(request)
+
+        response._handler_class = self.__class__
+
+        status = f"{response.status_code} {response.reason_phrase}"
+        response_headers = list(response.headers._store.values())
+        if response.cookies:
+            response_headers.extend(
+                ("Set-Cookie", c.output(header="")) for c in response.cookies.values()
+            )
+        start_response(status, response_headers)
+        if getattr(response, "file_to_stream", None) is not None and environ.get(
+            "wsgi.file_wrapper"
+        ):
+            # As Django's: the server closes the file wrapper, which must close the response.
+            response.file_to_stream.close = response.close
+            response = environ["wsgi.file_wrapper"](response.file_to_stream, response.block_size)
+        return response

@@ -112,13 +112,15 @@ MIDDLEWARE = [
     "accounts.middleware.ConsentGateMiddleware",
     # allauth's rate limits as a Chinese 429, never a 500; outside axes, whose lockout it keeps.
     "accounts.middleware.SignInRateLimitMiddleware",
-    # axes must be last: it turns a locked-out login into its lockout response.
-    "axes.middleware.AxesMiddleware",
+    # axes' middleware, last: it turns a locked-out login into its lockout response.
+    "accounts.middleware.AxesLockoutMiddleware",
 ]
 
 # core.headers does the work of Django's SecurityMiddleware and XFrameOptionsMiddleware; its
 # checks (core.checks) run Django's gated ones and say when neither is installed.
-SILENCED_SYSTEM_CHECKS = ["security.W001", "security.W002"]
+# accounts.middleware.AxesLockoutMiddleware is axes' own, the name axes.W002 looks for aside:
+# accounts.checks (accounts.W001) says when neither is installed.
+SILENCED_SYSTEM_CHECKS = ["security.W001", "security.W002", "axes.W002"]
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"

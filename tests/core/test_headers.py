@@ -123,3 +123,37 @@ def test_a_site_without_any_of_them_is_warned(settings):
     ]
     assert [message.id for message in check_security_headers()] == ["portal.W001"]
     assert "portal.W001" in {m.id for m in run_checks(include_deployment_checks=True)}
+
+
+_VARY_CASES = [
+    (None, "Cookie"),
+    ("Cookie", "Accept-Language"),
+    ("Accept-Language", "Cookie"),
+    ("cookie", "Cookie"),
+    ("Accept-Language, Cookie", "cookie"),
+    ("*", "Cookie"),
+    ("HX-Request,Accept-Encoding", "Cookie"),
+    ("  Accept-Encoding ,  HX-Request ", "Accept-Language"),
+    ("X-" + "a" * 300, "Cookie"),
+]
+
+
+@pytest.mark.parametrize(
+    "current,name", _VARY_CASES, ids=[f"vary-{i}" for i in range(len(_VARY_CASES))]
+)
+def test_vary_on_answers_as_django_s_patch_vary_headers_first_time_and_from_memory(current, name):
+    from django.http import HttpResponse
+    from django.utils.cache import patch_vary_headers
+
+    from core.headers import _VARY_JOINED, vary_on
+
+    _VARY_JOINED.clear()
+    for _ in range(2):  # the second time from the memo (short values only)
+        ours, django_s = HttpResponse(), HttpResponse()
+        if current is not None:
+            ours["Vary"] = django_s["Vary"] = current
+        vary_on(ours, name)
+        patch_vary_headers(django_s, (name,))
+        assert ours.headers._store["vary"] == django_s.headers._store["vary"]
+    kept = current is not None and len(current) <= 200
+    assert bool(_VARY_JOINED) is kept

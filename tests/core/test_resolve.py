@@ -20,7 +20,29 @@ def _view(request, **kwargs):
     return HttpResponse(f"{sorted(kwargs)}")
 
 
-urlpatterns = [path("memo/<int:number>/", _view, name="memo"), *portal_urls.urlpatterns]
+def _cookies_view(request):
+    from django.http import HttpResponse
+
+    response = HttpResponse("biscuits", headers={"X-Custom": "一", "Cache-Control": "no-store"})
+    # no expiry: the same in both handlers' responses
+    response.set_cookie("flavour", "芝麻", httponly=True, samesite="Lax")
+    response.set_cookie("second", "2", secure=True)
+    response["Vary"] = "Accept-Language"
+    return response
+
+
+def _file_view(request):
+    from django.http import FileResponse
+
+    return FileResponse(io.BytesIO(b"%PDF-1.4 member card"), filename="会员卡.pdf")
+
+
+urlpatterns = [
+    path("memo/<int:number>/", _view, name="memo"),
+    path("memo-cookies/", _cookies_view),
+    path("memo-file/", _file_view),
+    *portal_urls.urlpatterns,
+]
 pytestmark = pytest.mark.urls(__name__)
 
 
@@ -109,3 +131,63 @@ def test_the_marks_of_a_path_are_its_views_and_a_miss_is_never_kept():
         path_info = "/No_Such_Page/"
 
     assert view_marks(Request()) == frozenset()
+
+
+class _FileWrapper:
+    """A server's ``wsgi.file_wrapper``: iterates the file and closes it when closed."""
+
+    def __init__(self, filelike, block_size=8192):
+        self.filelike, self.block_size = filelike, block_size
+
+    def __iter__(self):
+        return iter(lambda: self.filelike.read(self.block_size), b"")
+
+    def close(self):
+        self.filelike.close()
+
+
+def _serve(handler, path, *, file_wrapper: bool = False):
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "testserver",
+        "HTTP_X_REQUEST_ID": "same-id-for-both",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(b""),
+    }
+    if file_wrapper:
+        environ["wsgi.file_wrapper"] = _FileWrapper
+    started = []
+
+    def start_response(status, headers, exc_info=None):
+        started.append((status, headers))
+
+    response = handler(environ, start_response)
+    body = b"".join(response)
+    response.close()
+    return started, body, type(response)
+
+
+# Transactional: the handlers close the connection at the end of the request, as in production
+# (a page may read the database: the site's settings, a region, when no cache holds them).
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("file_wrapper", [False, True], ids=["plain", "file-wrapper"])
+@pytest.mark.parametrize("page", ["/memo/5/", "/memo-cookies/", "/memo-file/"])
+def test_the_production_handler_hands_over_what_django_s_does(page, file_wrapper):
+    from django.core.handlers.wsgi import WSGIHandler
+
+    with override_settings(ROOT_URLCONF=__name__, SECURE_SSL_REDIRECT=False):
+        ours = _serve(PortalWSGIHandler(), page, file_wrapper=file_wrapper)
+        django_s = _serve(WSGIHandler(), page, file_wrapper=file_wrapper)
+    assert ours == django_s
+    ((status, headers),) = ours[0]
+    assert status == "200 OK"
+    if page == "/memo-cookies/":
+        cookies = [value for name, value in headers if name == "Set-Cookie"]
+        assert len(cookies) == 2 and "flavour=" in cookies[0] and "HttpOnly" in cookies[0]
+    if page == "/memo-file/":
+        assert ours[1] == b"%PDF-1.4 member card"
+        assert ours[2] is (_FileWrapper if file_wrapper else django_s[2])
