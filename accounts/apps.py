@@ -7,6 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("数字身份与会籍")
 
     def ready(self) -> None:
-        # The cached user rows are dropped on every save: connected in every process.
-        # and the lockout middleware's check is registered.
+        # In every process: the cached user rows are dropped on every save (backends), and
+        # the lockout middleware's check is registered (checks).
         from accounts import backends, checks  # noqa: F401
