@@ -7,10 +7,12 @@ Production-like, as ``.ci/run`` serves it: DEBUG off, keys generated once (bench
 PostgreSQL database ``bench_request_path`` (migrated and given ``seed_demo`` on first use, or
 with ``--reseed``) and Redis db 3, static files collected, gunicorn with the shipped
 ``deploy/gunicorn.conf.py``. Bare Django (``bench/bare``: one view, no middleware, no database)
-is served by the same gunicorn config on another port, and every page's figure is divided by
-its figure. Signed-in pages use the session of the demo member 赵建民 (13800000021), made
-through Django's own login, and the CSRF cookie a browser holds after its first page. The
-last part profiles (cProfile, cumulative) in-process the three slowest signed-in pages.
+is served by the same gunicorn config on another port, measured first and last, and every
+page's figure is divided by the mean of the two. Each row also shows how wrk's connections
+were spread over the gunicorn workers (``ss``). Signed-in pages use the session of the demo
+member 赵建民 (13800000021), made through Django's own login, and the CSRF cookie a browser
+holds after its first page. The last part profiles (cProfile, cumulative) in-process the
+three slowest signed-in pages.
 
 Fails (exit 1) when a page does not answer 200, so a change that breaks a page breaks this.
 """
@@ -199,16 +201,46 @@ def _wrk_run(
         cmd += ["-H", f"{name}: {value}"]
     if cookie:
         cmd += ["-H", f"Cookie: {cookie}"]
-    out = subprocess.run(  # noqa: S603
-        [*cmd, f"http://127.0.0.1:{port}{path}"], check=True, capture_output=True, text=True
-    ).stdout
+    run = subprocess.Popen(  # noqa: S603
+        [*cmd, f"http://127.0.0.1:{port}{path}"], stdout=subprocess.PIPE, text=True
+    )
+    # wrk opens its connections at the start and keeps them: which worker holds how many
+    # is fixed for the run. One gthread worker (one core: the GIL) holding most of them
+    # caps the run at what one process serves.
+    time.sleep(min(1.0, seconds / 2))
+    spread = connections_per_worker(port)
+    out, _ = run.communicate()
+    if run.returncode:
+        raise SystemExit(f"wrk failed on {path}")
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "p50": _ms(re.search(r"\s50%\s+(\S+)", out).group(1)),
         "p99": _ms(re.search(r"\s99%\s+(\S+)", out).group(1)),
         "errors": int(bad.group(1)) if bad else 0,
+        "spread": spread,
     }
+
+
+def connections_per_worker(port: int) -> str:
+    """The established connections to ``port`` per server process, most first ("30/12/8/0"
+    when a fourth worker holds none), from ``ss``; "?" where ``ss`` cannot tell."""
+    try:
+        out = subprocess.run(  # noqa: S603
+            ["ss", "-Htnp", "state", "established", f"( sport = :{port} )"],  # noqa: S607
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return "?"
+    pids = re.findall(r"pid=(\d+)", out)
+    if not pids:
+        return "?"
+    counts = sorted((pids.count(pid) for pid in set(pids)), reverse=True)
+    workers = int(os.environ.get("GUNICORN_WORKERS", os.cpu_count() * 2))
+    counts += [0] * (workers - len(counts))
+    return "/".join(str(count) for count in counts)
 
 
 # Profiled in-process under the portal's settings: each page warmed once, then N requests.
@@ -311,20 +343,27 @@ def main() -> int:
             f"# load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "
             f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s"
         )
-        bare = wrk(BARE_PORT, "/", None, args)
-        rows = [("bare Django (bench/bare, no middleware)", bare, True)]
+        # Bare Django first and last: the ratios are to the mean of the two, so a machine
+        # that slows down or speeds up during the run (a shared host) moves both sides.
+        bare_first = wrk(BARE_PORT, "/", None, args)
+        rows = [("bare Django (bench/bare, no middleware), first", bare_first, True)]
         results = {}
         for path, label in anonymous:
             rows.append((label, wrk(PORTAL_PORT, path, None, args), False))
         for path, label in signed_in:
             results[path] = wrk(PORTAL_PORT, path, cookie, args)
             rows.append((label, results[path], False))
-        print("| page | req/s | p50 ms | p99 ms | ratio to bare | non-2xx |")
-        print("|---|---|---|---|---|---|")
+        bare_last = wrk(BARE_PORT, "/", None, args)
+        rows.append(("bare Django, last", bare_last, True))
+        bare = {"rps": (bare_first["rps"] + bare_last["rps"]) / 2}
+        print(
+            "| page | req/s | p50 ms | p99 ms | ratio to bare | non-2xx | connections per worker |"
+        )
+        print("|---|---|---|---|---|---|---|")
         for label, r, _is_bare in rows:
             print(
                 f"| {label} | {r['rps']:,.0f} | {r['p50']:.1f} | {r['p99']:.1f} | "
-                f"{r['rps'] / bare['rps'] * 100:.1f} % | {r['errors']} |"
+                f"{r['rps'] / bare['rps'] * 100:.1f} % | {r['errors']} | {r['spread']} |"
             )
         load = os.getloadavg()
         print(f"# load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")

@@ -21,7 +21,13 @@ class CoreConfig(AppConfig):
 
         # The page caches connect their invalidation signals on import: in every process
         # (web, Celery, commands), not only where their views are loaded.
-        from core import csrf_tokens, memberpage, pagecache, unfold_patches  # noqa: F401
+        from core import (  # noqa: F401
+            csrf_tokens,
+            fast_settings,
+            memberpage,
+            pagecache,
+            unfold_patches,
+        )
         from core.security import record_sign_in
         from core.sms import checks  # noqa: F401 - registers the SMS provider check
 
@@ -29,6 +35,8 @@ class CoreConfig(AppConfig):
         unfold_patches.apply()
         # CSRF secrets and masks from one random read, not one per character (issue 19).
         csrf_tokens.apply()
+        # settings.NAME a plain attribute read again, not a Python call (issue 19).
+        fast_settings.apply()
 
         # Every way in (password, SMS code, admin, OIDC) ends in django's login(): audit it.
         user_logged_in.connect(record_sign_in, dispatch_uid="core.audit.sign_in")

@@ -31,9 +31,9 @@ from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.urls import Resolver404
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
+from core.headers import vary_on
 from core.resolve import resolve_marks
 
 PAGE_CACHE_SECONDS = 60
@@ -264,7 +264,7 @@ class AnonymousPageCacheMiddleware:
         ):
             response = _hit(request)
             if response is not None:
-                patch_vary_headers(response, ("Cookie",))
+                vary_on(response, "Cookie")
                 return response
         return self.get_response(request)
 

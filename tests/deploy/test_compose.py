@@ -106,6 +106,27 @@ def test_nginx_serves_the_volumes_and_proxies_the_rest():
     assert conf.count("{") == conf.count("}")
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(None, True), ("true", True), ("false", False), ("0", False)],
+    ids=["default", "true", "false", "zero"],
+)
+def test_gunicorn_workers_each_listen_on_their_own_socket(monkeypatch, value, expected):
+    """SO_REUSEPORT per worker (the kernel spreads connections), unless turned off; the
+    compose file lets queued connections move off a worker being renewed."""
+    import runpy
+
+    if value is None:
+        monkeypatch.delenv("GUNICORN_REUSE_PORT", raising=False)
+    else:
+        monkeypatch.setenv("GUNICORN_REUSE_PORT", value)
+    config = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
+    assert config["reuse_port"] is expected
+    assert config["worker_class"] == "gthread" and config["preload_app"] is True
+    sysctls = _compose()["services"]["web"]["sysctls"]
+    assert sysctls == {"net.ipv4.tcp_migrate_req": 1}
+
+
 def test_env_example_names_exactly_what_the_code_reads():
     read_by_settings = env_reads(BASE / "portal" / "settings.py") | env_reads(
         BASE / "portal" / "settings_features.py"
