@@ -7,12 +7,12 @@ Production-like, as ``.ci/run`` serves it: DEBUG off, keys generated once (bench
 PostgreSQL database ``bench_request_path`` (migrated and given ``seed_demo`` on first use, or
 with ``--reseed``) and Redis db 3, static files collected, gunicorn with the shipped
 ``deploy/gunicorn.conf.py``. Bare Django (``bench/bare``: one view, no middleware, no database)
-is served by the same gunicorn config on another port, measured first and last, and every
-page's figure is divided by the mean of the two. Each row also shows how wrk's connections
-were spread over the gunicorn workers (``ss``). Signed-in pages use the session of the demo
-member 赵建民 (13800000021), made through Django's own login, and the CSRF cookie a browser
-holds after its first page. The last part profiles (cProfile, cumulative) in-process the
-three slowest signed-in pages.
+is served by the same gunicorn config on another port, measured before and after every
+page, and each page's figure is divided by the mean of the two around it. Each row also
+shows how wrk's connections were spread over the gunicorn workers (``ss``). Signed-in pages
+use the session of the demo member 赵建民 (13800000021), made through Django's own login,
+and the CSRF cookie a browser holds after its first page. The last part profiles (cProfile,
+cumulative) in-process the three slowest signed-in pages.
 
 Fails (exit 1) when a page does not answer 200, so a change that breaks a page breaks this.
 """
@@ -185,8 +185,10 @@ def _ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def wrk(port: int, path: str, cookie: str | None, args: argparse.Namespace) -> dict:
-    if args.warmup:
+def wrk(
+    port: int, path: str, cookie: str | None, args: argparse.Namespace, *, warmup: bool = True
+) -> dict:
+    if warmup and args.warmup:
         # Not measured: the first seconds of a page after a start (or a sign-in) warm each
         # worker's caches and connections, which would land in that page's p99 only.
         _wrk_run(port, path, cookie, args, seconds=args.warmup)
@@ -201,6 +203,7 @@ def _wrk_run(
         cmd += ["-H", f"{name}: {value}"]
     if cookie:
         cmd += ["-H", f"Cookie: {cookie}"]
+    cpu_before = server_cpu_seconds(port)
     run = subprocess.Popen(  # noqa: S603
         [*cmd, f"http://127.0.0.1:{port}{path}"], stdout=subprocess.PIPE, text=True
     )
@@ -212,6 +215,8 @@ def _wrk_run(
     out, _ = run.communicate()
     if run.returncode:
         raise SystemExit(f"wrk failed on {path}")
+    served = int(re.search(r"(\d+) requests in", out).group(1))
+    cpu_ms = (server_cpu_seconds(port) - cpu_before) * 1000 / max(served, 1)
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
@@ -219,7 +224,33 @@ def _wrk_run(
         "p99": _ms(re.search(r"\s99%\s+(\S+)", out).group(1)),
         "errors": int(bad.group(1)) if bad else 0,
         "spread": spread,
+        "cpu_ms": cpu_ms,
     }
+
+
+#: port → the gunicorn master serving it (set when the servers start).
+MASTERS: dict[int, int] = {}
+
+
+def server_cpu_seconds(port: int) -> float:
+    """CPU time (user + system) used so far by the gunicorn on ``port``: its master, the
+    workers alive now, and the workers it has reaped (renewed after ``max_requests``). Per
+    request, it does not depend on how much of the machine a neighbour took meanwhile."""
+    master = MASTERS.get(port)
+    if master is None:
+        return 0.0
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # a process that ended meanwhile
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if pid == master:
+            ticks += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+        elif ppid == master:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def connections_per_worker(port: int) -> str:
@@ -325,6 +356,7 @@ def main() -> int:
         gunicorn(env, "bench.bare.wsgi", BARE_PORT),
         gunicorn(env, "portal.wsgi", PORTAL_PORT),
     ]
+    MASTERS.update({BARE_PORT: servers[0].pid, PORTAL_PORT: servers[1].pid})
     try:
         wait_for(BARE_PORT)
         wait_for(PORTAL_PORT, "/healthz")
@@ -343,31 +375,42 @@ def main() -> int:
             f"# load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "
             f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s"
         )
-        # Bare Django first and last: the ratios are to the mean of the two, so a machine
-        # that slows down or speeds up during the run (a shared host) moves both sides.
-        bare_first = wrk(BARE_PORT, "/", None, args)
-        rows = [("bare Django (bench/bare, no middleware), first", bare_first, True)]
+        # Bare Django before and after every page, each page divided by the mean of the two
+        # around it: a shared host that speeds up or slows down during the run (20 % from
+        # first to last was seen) moves both sides of each ratio alike.
+        bares = [wrk(BARE_PORT, "/", None, args)]
+        rows = []
         results = {}
-        for path, label in anonymous:
-            rows.append((label, wrk(PORTAL_PORT, path, None, args), False))
-        for path, label in signed_in:
-            results[path] = wrk(PORTAL_PORT, path, cookie, args)
-            rows.append((label, results[path], False))
-        bare_last = wrk(BARE_PORT, "/", None, args)
-        rows.append(("bare Django, last", bare_last, True))
-        bare = {"rps": (bare_first["rps"] + bare_last["rps"]) / 2}
+        pages = [(path, label, None) for path, label in anonymous]
+        pages += [(path, label, cookie) for path, label in signed_in]
+        for path, label, page_cookie in pages:
+            result = wrk(PORTAL_PORT, path, page_cookie, args)
+            bares.append(wrk(BARE_PORT, "/", None, args, warmup=False))
+            result["bare"] = (bares[-2]["rps"] + bares[-1]["rps"]) / 2
+            result["bare_cpu_ms"] = (bares[-2]["cpu_ms"] + bares[-1]["cpu_ms"]) / 2
+            rows.append((label, result))
+            if page_cookie:
+                results[path] = result
         print(
-            "| page | req/s | p50 ms | p99 ms | ratio to bare | non-2xx | connections per worker |"
+            "| page | req/s | p50 ms | p99 ms | bare Django around it | ratio to bare "
+            "| CPU ms per request (bare) | CPU ratio | non-2xx | connections per worker |"
         )
-        print("|---|---|---|---|---|---|---|")
-        for label, r, _is_bare in rows:
+        print("|---|---|---|---|---|---|---|---|---|---|")
+        for label, r in rows:
+            cpu_ratio = r["bare_cpu_ms"] / r["cpu_ms"] * 100 if r["cpu_ms"] else 0.0
             print(
                 f"| {label} | {r['rps']:,.0f} | {r['p50']:.1f} | {r['p99']:.1f} | "
-                f"{r['rps'] / bare['rps'] * 100:.1f} % | {r['errors']} | {r['spread']} |"
+                f"{r['bare']:,.0f} | {r['rps'] / r['bare'] * 100:.1f} % | "
+                f"{r['cpu_ms']:.3f} ({r['bare_cpu_ms']:.3f}) | {cpu_ratio:.1f} % | "
+                f"{r['errors']} | {r['spread']} |"
             )
+        print(
+            "# bare Django (bench/bare, no middleware), each run: "
+            + ", ".join(f"{b['rps']:,.0f} ({b['spread']})" for b in bares)
+        )
         load = os.getloadavg()
         print(f"# load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
-        if any(r["errors"] for _label, r, _b in rows):
+        if any(r["errors"] for _label, r in rows) or any(b["errors"] for b in bares):
             print("some responses were not 2xx/3xx", file=sys.stderr)
             return 1
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 
 import pytest
@@ -191,3 +192,27 @@ def test_the_production_handler_hands_over_what_django_s_does(page, file_wrapper
     if page == "/memo-file/":
         assert ours[1] == b"%PDF-1.4 member card"
         assert ours[2] is (_FileWrapper if file_wrapper else django_s[2])
+
+
+def _cyclic_garbage_of_one_request(handler) -> int:
+    """Objects only the cyclic collector would free after one full-middleware request."""
+    gc.collect()
+    gc.disable()
+    try:
+        _serve(handler, "/memo/5/")
+        return gc.collect()
+    finally:
+        gc.enable()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_closed_request_leaves_nothing_for_the_cyclic_collector():
+    """The middleware ties the request into cycles (Django's ``request.auser``, the lazy
+    message storage, django-htmx's details each hold the request): with Django's handler each
+    request waits for the collector; the production handler lets go of it on close."""
+    from django.core.handlers.wsgi import WSGIHandler
+
+    with override_settings(ROOT_URLCONF=__name__, SECURE_SSL_REDIRECT=False):
+        _serve(PortalWSGIHandler(), "/memo/5/")  # warm: first requests build caches
+        assert _cyclic_garbage_of_one_request(WSGIHandler()) > 0
+        assert _cyclic_garbage_of_one_request(PortalWSGIHandler()) == 0
