@@ -61,7 +61,9 @@ def csrf_mask_cipher_secret(secret: str) -> str:
     return mask + cipher
 
 
-def source_digest(function) -> str:
+def source_digest(function: object) -> str:
+    """A short sha256 of the source of ``function`` (or a class): what a patch was written
+    against, compared on start-up (also used by ``core.fast_settings``)."""
     return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()[:32]
 
 

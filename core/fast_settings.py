@@ -25,21 +25,17 @@ setting is then read from ``__dict__``; a setting not read yet, or dropped by
 
 from __future__ import annotations
 
-import hashlib
-import inspect
-
 from django.conf import LazySettings
 from django.utils.functional import LazyObject
+
+# the digest core.csrf_tokens guards its own replacement with
+from core.csrf_tokens import source_digest
 
 #: sha256 of the source of what ``apply()`` relies on, as written against (Django 5.2).
 EXPECTED = {
     "LazySettings": "118fc900a79c57b80d9fcac749a098ba",
     "LazyObject.__getattribute__": "598a9e559fcc32304cac4ba7962123f8",
 }
-
-
-def source_digest(thing: object) -> str:
-    return hashlib.sha256(inspect.getsource(thing).encode()).hexdigest()[:32]
 
 
 def _written_against() -> dict[str, str]:
