@@ -3,18 +3,23 @@
     .venv/bin/python bench/request_path.py             # 10 s per page, wrk -t2 -c50
     .venv/bin/python bench/request_path.py --smoke     # 1 s per page, 4 connections (CI)
 
-Production-like, as ``.ci/run`` serves it: DEBUG off, keys generated once (bench/load_env.py),
-PostgreSQL database ``bench_request_path`` (migrated and given ``seed_demo`` on first use, or
-with ``--reseed``) and Redis db 3, static files collected, gunicorn with the shipped
-``deploy/gunicorn.conf.py``. Bare Django (``bench/bare``: one view, no middleware, no database)
-is served by the same gunicorn config on another port, measured before and after every
-page, and each page's figure is divided by the mean of the two around it. Each row also
-shows how wrk's connections were spread over the gunicorn workers (``ss``). Signed-in pages
-use the session of the demo member 赵建民 (13800000021), made through Django's own login,
-and the CSRF cookie a browser holds after its first page. The last part profiles (cProfile,
-cumulative) in-process the three slowest signed-in pages.
+Production-like, as ``.ci/run`` serves it: DEBUG off, keys generated once
+(bench/load_env.py), PostgreSQL database ``bench_request_path`` (migrated and given
+``seed_demo`` on first use, or with ``--reseed``) and Redis db 3, static files collected,
+gunicorn with the shipped ``deploy/gunicorn.conf.py`` and the shipped logging
+(``LOG_LEVEL=INFO``, JSON, the PII filter: one request line per request, written to
+``var/bench-request-path.log`` as a container's stdout is written to its log; a second
+portal with ``LOG_LEVEL=WARNING`` serves ``/bench/ceiling`` once more, to show what that
+line costs). Bare Django (``bench/bare``: one view, no middleware, no database) is served by
+the same gunicorn config on another port, measured before and after every page, and each
+page's figure is divided by the mean of the two around it. Each row also shows how wrk's
+connections were spread over the gunicorn workers (``ss``). Signed-in pages use the session
+of the demo member 赵建民 (13800000021), made through Django's own login, and the CSRF cookie a
+browser holds after its first page. The last part profiles (cProfile, cumulative) in-process
+the three slowest signed-in pages.
 
-Fails (exit 1) when a page does not answer 200, so a change that breaks a page breaks this.
+Fails (exit 1) when a page does not answer 200, or the log holds fewer request lines than
+requests were served, so a change that breaks a page or the request log breaks this.
 """
 
 from __future__ import annotations
@@ -39,6 +44,8 @@ from bench.load_env import bench_env  # noqa: E402
 DB_NAME = "bench_request_path"
 PORTAL_PORT = 18100
 BARE_PORT = 18101
+#: the portal again, without the request log line (LOG_LEVEL=WARNING): what that line costs
+QUIET_PORT = 18102
 MEMBER_PHONE = "13800000021"
 HEADERS = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1"}
 
@@ -52,6 +59,9 @@ def environment(args: argparse.Namespace) -> dict[str, str]:
         "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3"),
         "BENCH_CEILING": "true",
         "GUNICORN_LOG_LEVEL": "error",
+        # the request log line is part of every request in production (deploy/.env.example)
+        "LOG_LEVEL": "INFO",
+        "LOG_FORMAT": "json",
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     return env
@@ -112,12 +122,40 @@ def wait_for(port: int, path: str = "/", timeout: float = 60.0) -> None:
     raise SystemExit(f"nothing answers on 127.0.0.1:{port}")
 
 
-def gunicorn(env: dict[str, str], app: str, port: int) -> subprocess.Popen:
-    return subprocess.Popen(  # noqa: S603
-        [str(Path(sys.executable).parent / "gunicorn"), app, "-c", "deploy/gunicorn.conf.py"],
-        cwd=ROOT,
-        env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
-    )
+REQUEST_LOG = ROOT / "var" / "bench-request-path.log"
+QUIET_LABEL = "/bench/ceiling, no request log line (LOG_LEVEL=WARNING)"
+
+
+def gunicorn(
+    env: dict[str, str], app: str, port: int, *, log: Path | None = None
+) -> subprocess.Popen:
+    """gunicorn serving ``app`` on ``port``; its stdout (the portal's log lines) to ``log``."""
+    stdout = None
+    if log is not None:
+        log.parent.mkdir(exist_ok=True)
+        log.write_text("")
+        # appended to: each worker's line lands whole at the end, as on a container's stdout
+        stdout = log.open("a")
+    try:
+        return subprocess.Popen(  # noqa: S603
+            [str(Path(sys.executable).parent / "gunicorn"), app, "-c", "deploy/gunicorn.conf.py"],
+            cwd=ROOT,
+            env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+            stdout=stdout,
+        )
+    finally:
+        if stdout is not None:
+            stdout.close()  # the child has its own copy
+
+
+def request_log_lines(log: Path) -> int:
+    """How many request lines (JSON, ``"message": "request"``) ``log`` holds."""
+    lines = 0
+    with log.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("{") and json.loads(line).get("message") == "request":
+                lines += 1
+    return lines
 
 
 # Run inside the portal's settings (a subprocess): the member's session and the page URLs.
@@ -149,7 +187,8 @@ def portal_python(env: dict[str, str], code: str) -> str:
     out = subprocess.run(  # noqa: S603
         [sys.executable, "-c", code],
         cwd=ROOT,
-        env={**env, "DJANGO_SETTINGS_MODULE": "portal.settings"},
+        # its stdout is read back: no request log lines among it
+        env={**env, "DJANGO_SETTINGS_MODULE": "portal.settings", "LOG_LEVEL": "WARNING"},
         capture_output=True,
         text=True,
     )
@@ -223,6 +262,7 @@ def _wrk_run(
         "p50": _ms(re.search(r"\s50%\s+(\S+)", out).group(1)),
         "p99": _ms(re.search(r"\s99%\s+(\S+)", out).group(1)),
         "errors": int(bad.group(1)) if bad else 0,
+        "served": served,
         "spread": spread,
         "cpu_ms": cpu_ms,
     }
@@ -354,12 +394,16 @@ def main() -> int:
     ]
     servers = [
         gunicorn(env, "bench.bare.wsgi", BARE_PORT),
-        gunicorn(env, "portal.wsgi", PORTAL_PORT),
+        gunicorn(env, "portal.wsgi", PORTAL_PORT, log=REQUEST_LOG),
+        gunicorn({**env, "LOG_LEVEL": "WARNING"}, "portal.wsgi", QUIET_PORT),
     ]
-    MASTERS.update({BARE_PORT: servers[0].pid, PORTAL_PORT: servers[1].pid})
+    MASTERS.update(
+        {BARE_PORT: servers[0].pid, PORTAL_PORT: servers[1].pid, QUIET_PORT: servers[2].pid}
+    )
     try:
         wait_for(BARE_PORT)
         wait_for(PORTAL_PORT, "/healthz")
+        wait_for(QUIET_PORT, "/healthz")
         failures = []
         for path, _label in anonymous:
             if (status := check_status(PORTAL_PORT, path, None)) != 200:
@@ -381,10 +425,12 @@ def main() -> int:
         bares = [wrk(BARE_PORT, "/", None, args)]
         rows = []
         results = {}
-        pages = [(path, label, None) for path, label in anonymous]
-        pages += [(path, label, cookie) for path, label in signed_in]
-        for path, label, page_cookie in pages:
-            result = wrk(PORTAL_PORT, path, page_cookie, args)
+        pages = [(PORTAL_PORT, path, label, None) for path, label in anonymous]
+        pages.insert(1, (QUIET_PORT, "/bench/ceiling", QUIET_LABEL, None))
+        pages += [(PORTAL_PORT, path, label, cookie) for path, label in signed_in]
+        for port, path, label, page_cookie in pages:
+            result = wrk(port, path, page_cookie, args)
+            result["logged"] = port == PORTAL_PORT
             bares.append(wrk(BARE_PORT, "/", None, args, warmup=False))
             result["bare"] = (bares[-2]["rps"] + bares[-1]["rps"]) / 2
             result["bare_cpu_ms"] = (bares[-2]["cpu_ms"] + bares[-1]["cpu_ms"]) / 2
@@ -410,6 +456,7 @@ def main() -> int:
         )
         load = os.getloadavg()
         print(f"# load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+        served = sum(r["served"] for _label, r in rows if r["logged"])
         if any(r["errors"] for _label, r in rows) or any(b["errors"] for b in bares):
             print("some responses were not 2xx/3xx", file=sys.stderr)
             return 1
@@ -418,6 +465,14 @@ def main() -> int:
             server.terminate()
         for server in servers:
             server.wait(timeout=30)
+    logged = request_log_lines(REQUEST_LOG)
+    print(
+        f"# request log (LOG_LEVEL=INFO, JSON): {logged:,} lines in "
+        f"{REQUEST_LOG.relative_to(ROOT)} for {served:,} measured requests (and the warm-ups)"
+    )
+    if logged < served:
+        print("fewer request log lines than requests served", file=sys.stderr)
+        return 1
     slowest = sorted(results, key=lambda p: results[p]["rps"])[:3]
     print(profile(env, slowest, args.profile_requests))
     return 0
