@@ -269,10 +269,21 @@ class PiiMaskingFilter(logging.Filter):
         if record.stack_info:
             record.stack_info = mask_pii(record.stack_info)
         fields = record.__dict__
-        for key in fields.keys() - _STANDARD_ATTRS:  # the extra fields only
+        for key in [key for key in fields if key not in _STANDARD_ATTRS]:  # the extra fields
             value = fields[key]
-            fields[key] = mask_pii(value) if type(value) is str else _mask_value(value)
+            kind = type(value)
+            if kind is str:
+                fields[key] = mask_pii(value)
+            elif kind is int:
+                if value > 10**9:  # fewer digits are no ID or mobile number
+                    fields[key] = _mask_value(value)
+            elif kind not in _UNMASKED:
+                fields[key] = _mask_value(value)
         return True
+
+
+#: Values that hold no digits to mask: what ``_mask_value`` gives back as it is.
+_UNMASKED = frozenset({float, bool, type(None)})
 
 
 # --- Sign-in audit -------------------------------------------------------------------------

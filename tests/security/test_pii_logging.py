@@ -66,6 +66,28 @@ def test_the_production_handler_masks_message_arguments_extra_and_traceback():
     assert "ValueError" in second["exc_info"]
 
 
+def test_every_kind_of_extra_field_is_masked_and_nothing_else_changes():
+    record = logging.LogRecord("t", logging.INFO, __file__, 1, "request", (), None)
+    extras = {
+        "phone_int": 13800000001,
+        "small": 12351,
+        "negative": -13800000001,
+        "ratio": 0.5,
+        "flag": True,
+        "nothing": None,
+        "nested": {"to": ["13900000002", (ID_NUMBER,)]},
+        "text": "回电 13700000101",
+    }
+    record.__dict__.update(extras)
+    PiiMaskingFilter().filter(record)
+    assert record.phone_int == "138****0001"
+    assert record.small == 12351 and record.negative == -13800000001
+    assert record.ratio == 0.5 and record.flag is True and record.nothing is None
+    assert record.nested == {"to": ["139****0002", ("1301**************",)]}
+    assert record.text == "回电 137****0101"
+    assert record.levelname == "INFO" and record.lineno == 1  # its own fields untouched
+
+
 def test_the_stdout_handler_in_settings_has_the_filter():
     assert "pii" in settings.LOGGING["handlers"]["stdout"]["filters"]
     assert settings.LOGGING["filters"]["pii"]["()"] == "core.security.PiiMaskingFilter"
