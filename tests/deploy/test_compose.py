@@ -106,6 +106,23 @@ def test_nginx_serves_the_volumes_and_proxies_the_rest():
     assert conf.count("{") == conf.count("}")
 
 
+def test_nginx_logs_no_query_string_or_referrer():
+    """What people typed (a search for a mobile number, a form sent by GET) never reaches
+    nginx's log: each server replaces the image's "combined" log with one that logs the path
+    alone. The portal's own line masks the full path (tests/security/test_pii_logging.py)."""
+    conf = (DEPLOY / "nginx.conf").read_text(encoding="utf-8")
+    fmt = re.search(r"log_format portal_access escape=json\s+((?:'[^']*'\s*)+);", conf).group(1)
+    assert '"path":"$uri"' in fmt and '"request_id":"$request_id"' in fmt
+    for unmasked in ("$request ", '$request"', "$request_uri", "$args", "$query_string", "$arg_"):
+        assert unmasked not in fmt
+    assert "$http_referer" not in fmt
+    servers = re.split(r"\nserver \{", conf)[1:]
+    assert len(servers) == 2
+    for server in servers:
+        assert "\n    access_log /dev/stdout portal_access;" in server
+    assert set(re.findall(r"access_log ([^;]*);", conf)) == {"/dev/stdout portal_access", "off"}
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [(None, True), ("true", True), ("false", False), ("0", False)],
