@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/request_path.py             # 10 s per page, wrk -t2 -c50
     .venv/bin/python bench/request_path.py --smoke     # 1 s per page, 4 connections (CI)
+    .venv/bin/python bench/request_path.py --log-level WARNING   # no request log line
 
 Production-like, as ``.ci/run`` serves it: DEBUG off, keys generated once
 (bench/load_env.py), PostgreSQL database ``bench_request_path`` (migrated and given
@@ -60,7 +61,7 @@ def environment(args: argparse.Namespace) -> dict[str, str]:
         "BENCH_CEILING": "true",
         "GUNICORN_LOG_LEVEL": "error",
         # the request log line is part of every request in production (deploy/.env.example)
-        "LOG_LEVEL": "INFO",
+        "LOG_LEVEL": args.log_level,
         "LOG_FORMAT": "json",
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
@@ -367,6 +368,13 @@ def main() -> int:
     parser.add_argument("--db", default=DB_NAME)
     parser.add_argument("--reseed", action="store_true", help="drop and seed the database again")
     parser.add_argument("--profile-requests", type=int, default=30)
+    parser.add_argument(
+        "--log-level",
+        default="INFO",
+        choices=["INFO", "WARNING"],
+        help="the portal's LOG_LEVEL: INFO (production, a JSON line per request) or WARNING "
+        "(no request line, as the other benchmarks run)",
+    )
     args = parser.parse_args()
     if args.smoke:
         args.duration, args.connections, args.threads, args.profile_requests = 1, 4, 1, 2
@@ -395,15 +403,18 @@ def main() -> int:
     servers = [
         gunicorn(env, "bench.bare.wsgi", BARE_PORT),
         gunicorn(env, "portal.wsgi", PORTAL_PORT, log=REQUEST_LOG),
-        gunicorn({**env, "LOG_LEVEL": "WARNING"}, "portal.wsgi", QUIET_PORT),
     ]
-    MASTERS.update(
-        {BARE_PORT: servers[0].pid, PORTAL_PORT: servers[1].pid, QUIET_PORT: servers[2].pid}
-    )
+    with_log_line = args.log_level == "INFO"
+    if with_log_line:
+        servers.append(gunicorn({**env, "LOG_LEVEL": "WARNING"}, "portal.wsgi", QUIET_PORT))
+    MASTERS.update({BARE_PORT: servers[0].pid, PORTAL_PORT: servers[1].pid})
+    if with_log_line:
+        MASTERS[QUIET_PORT] = servers[2].pid
     try:
         wait_for(BARE_PORT)
         wait_for(PORTAL_PORT, "/healthz")
-        wait_for(QUIET_PORT, "/healthz")
+        if with_log_line:
+            wait_for(QUIET_PORT, "/healthz")
         failures = []
         for path, _label in anonymous:
             if (status := check_status(PORTAL_PORT, path, None)) != 200:
@@ -426,7 +437,8 @@ def main() -> int:
         rows = []
         results = {}
         pages = [(PORTAL_PORT, path, label, None) for path, label in anonymous]
-        pages.insert(1, (QUIET_PORT, "/bench/ceiling", QUIET_LABEL, None))
+        if with_log_line:
+            pages.insert(1, (QUIET_PORT, "/bench/ceiling", QUIET_LABEL, None))
         pages += [(PORTAL_PORT, path, label, cookie) for path, label in signed_in]
         for port, path, label, page_cookie in pages:
             result = wrk(port, path, page_cookie, args)
@@ -467,10 +479,10 @@ def main() -> int:
             server.wait(timeout=30)
     logged = request_log_lines(REQUEST_LOG)
     print(
-        f"# request log (LOG_LEVEL=INFO, JSON): {logged:,} lines in "
+        f"# request log (LOG_LEVEL={args.log_level}, JSON): {logged:,} lines in "
         f"{REQUEST_LOG.relative_to(ROOT)} for {served:,} measured requests (and the warm-ups)"
     )
-    if logged < served:
+    if with_log_line and logged < served:
         print("fewer request log lines than requests served", file=sys.stderr)
         return 1
     slowest = sorted(results, key=lambda p: results[p]["rps"])[:3]
