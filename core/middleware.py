@@ -32,6 +32,7 @@ logger = logging.getLogger("portal.request")
 class RequestLogMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        self._line = type(self).__call__.__code__.co_firstlineno
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         # META, not request.headers: the first read of that builds a dict of every header.
@@ -50,17 +51,20 @@ class RequestLogMiddleware:
         if not logger.isEnabledFor(logging.INFO):
             return response
         user = getattr(request, "user", None)
-        logger.info(
-            "request",
-            extra={
-                "request_id": request.request_id,
-                "method": request.method,
-                "path": request.path,
-                "status": response.status_code,
-                "duration_ms": duration_ms,
-                "user_id": user.pk if user is not None and user.is_authenticated else None,
-            },
+        fields = {
+            "request_id": request.request_id,
+            "method": request.method,
+            "path": request.path,
+            "status": response.status_code,
+            "duration_ms": duration_ms,
+            "user_id": user.pk if user is not None and user.is_authenticated else None,
+        }
+        # logger.info("request", extra=fields), without logging's walk up the stack to find
+        # the caller (findCaller) on every request: the caller is this method.
+        record = logger.makeRecord(
+            logger.name, logging.INFO, __file__, self._line, "request", (), None, "__call__", fields
         )
+        logger.handle(record)
         return response
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from django.contrib import messages
 from django.http import HttpResponse
@@ -9,6 +11,7 @@ from django.test import Client, override_settings
 from django.urls import path
 from django.utils.functional import SimpleLazyObject, empty
 
+from core.middleware import RequestLogMiddleware
 from portal import urls as portal_urls
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +74,31 @@ def test_a_request_id_from_the_proxy_is_echoed_and_a_forged_one_replaced(client)
     assert client.get("/healthz", HTTP_X_REQUEST_ID="abc-123")["X-Request-ID"] == "abc-123"
     replaced = client.get("/healthz", HTTP_X_REQUEST_ID="x" * 65)["X-Request-ID"]
     assert len(replaced) == 32 and replaced != "x" * 65
+
+
+def test_the_request_line_is_one_record_with_the_fields_and_this_middleware_as_its_caller(client):
+    records = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            records.append(record)
+
+    logger = logging.getLogger("portal.request")
+    keep, level = Keep(), logger.level
+    logger.addHandler(keep)
+    logger.setLevel(logging.INFO)
+    try:
+        response = client.get("/healthz?x=1", HTTP_X_REQUEST_ID="req-7")
+    finally:
+        logger.removeHandler(keep)
+        logger.setLevel(level)
+    (record,) = [r for r in records if r.getMessage() == "request"]
+    assert (record.request_id, record.method, record.path) == ("req-7", "GET", "/healthz")
+    assert record.status == response.status_code and record.user_id is None
+    assert record.duration_ms >= 0 and record.levelno == logging.INFO
+    call = RequestLogMiddleware.__call__.__code__
+    assert (record.pathname, record.lineno, record.funcName) == (
+        call.co_filename,
+        call.co_firstlineno,
+        "__call__",
+    )
