@@ -69,6 +69,8 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
         send or read drops that connection and goes the client's way, retries included, so
         a connection Redis closed meanwhile costs a retry, not a miss."""
         keys = list(keys)
+        if not keys:
+            return {}  # MGET without a key is an error reply: nothing to send
         pool = self._get_connection_pool(False)
         connection = pool.get_connection()
         try:

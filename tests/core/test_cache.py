@@ -113,3 +113,11 @@ def test_a_serializer_named_in_the_options_is_kept():
         {"OPTIONS": {"serializer": "django.core.cache.backends.redis.RedisSerializer"}},
     )
     assert type(backend._cache._serializer) is RedisSerializer
+
+
+@pytest.mark.redis
+def test_no_keys_send_nothing(redis_cache):
+    pool = redis_cache._cache._get_connection_pool(False)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pool, "get_connection", lambda *a, **k: pytest.fail("sent MGET"))
+        assert redis_cache.get_many([]) == {}
